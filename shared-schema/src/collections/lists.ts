@@ -1,0 +1,38 @@
+import { clocksSchema, conflictsSchema, FIELD_LIMITS, ID_PATTERN, type ConflictRecord } from './limits.js';
+
+/** Fields of a list that merge independently (rule R4). */
+export const LIST_MERGE_FIELDS = ['name', 'color', 'order', 'archived'] as const;
+
+/** RxDB JSON schema of `lists`, the user's projects. */
+export const listSchema = {
+  title: 'list',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'color', 'order', 'archived', 'createdAt', 'updatedAt', 'clocks', 'conflicts'],
+  properties: {
+    id: { type: 'string', maxLength: FIELD_LIMITS.idLength, pattern: ID_PATTERN },
+    name: { type: 'string', minLength: 1, maxLength: FIELD_LIMITS.listNameLength },
+    color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', maxLength: 7 },
+    order: { type: 'number', minimum: -1e15, maximum: 1e15 },
+    archived: { type: 'boolean' },
+    createdAt: { type: 'number', minimum: 0, maximum: 1e14 },
+    updatedAt: { type: 'number', minimum: 0, maximum: 1e14, multipleOf: 1 },
+    clocks: clocksSchema(LIST_MERGE_FIELDS),
+    conflicts: conflictsSchema,
+  },
+  indexes: ['updatedAt'],
+} as const;
+
+export interface TaskList {
+  id: string;
+  name: string;
+  color: string;
+  order: number;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  clocks: Partial<Record<(typeof LIST_MERGE_FIELDS)[number] | 'deleted', string>>;
+  conflicts: ConflictRecord[];
+}

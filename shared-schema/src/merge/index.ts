@@ -1,0 +1,2 @@
+export * from './hlc.js';
+export * from './merge.js';

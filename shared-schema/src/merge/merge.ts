@@ -1,0 +1,85 @@
+import type { ConflictRecord } from '../collections/limits.js';
+import { FIELD_LIMITS } from '../collections/limits.js';
+
+/** The parts of a replicated document that the merge reads: values, per-field clocks, conflict log. */
+export interface MergeableDoc {
+  id: string;
+  _deleted: boolean;
+  updatedAt: number;
+  clocks: Partial<Record<string, string>>;
+  conflicts: ConflictRecord[];
+  [field: string]: unknown;
+}
+
+export interface MergeResult<D extends MergeableDoc> {
+  doc: D;
+  /** Same-field conflicts decided by this merge (also appended to `doc.conflicts`). */
+  recorded: ConflictRecord[];
+  /** False when the incoming document changed nothing (an idempotent retry, or all fields lost). */
+  changed: boolean;
+}
+
+function readField(doc: MergeableDoc, field: string): unknown {
+  return field === 'deleted' ? doc._deleted : doc[field];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function encodeLost(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'null';
+  return json.length <= FIELD_LIMITS.conflictValueLength ? json : json.slice(0, FIELD_LIMITS.conflictValueLength);
+}
+
+/**
+ * Per-field last-writer-wins merge by hybrid logical clock (rule R4). Each field, and the tombstone,
+ * takes the value with the greater clock, so the result does not depend on the order in which
+ * devices' writes arrive. A field counts as a conflict when both sides changed it since the base the
+ * device started from (`assumed`); the losing value is recorded in `conflicts` so it is never dropped
+ * silently. `incoming` must already be schema-valid.
+ */
+export function mergeDocs<D extends MergeableDoc>(
+  master: D | undefined,
+  assumed: D | undefined,
+  incoming: D,
+  mergeFields: readonly string[],
+): MergeResult<D> {
+  if (!master) return { doc: incoming, recorded: [], changed: true };
+  const fields = [...mergeFields, 'deleted'];
+  const doc: MergeableDoc = { ...master, clocks: { ...master.clocks } };
+  const recorded: ConflictRecord[] = [];
+  let changed = false;
+  for (const field of fields) {
+    const masterClock = master.clocks[field] ?? '';
+    const incomingClock = incoming.clocks[field] ?? '';
+    if (incomingClock === masterClock) continue;
+    const baseClock = assumed?.clocks[field] ?? '';
+    const concurrent = incomingClock !== baseClock && masterClock !== baseClock && masterClock !== '';
+    const masterValue = readField(master, field);
+    const incomingValue = readField(incoming, field);
+    if (incomingClock > masterClock) {
+      changed = true;
+      if (field === 'deleted') doc._deleted = incoming._deleted;
+      else doc[field] = incomingValue;
+      doc.clocks[field] = incomingClock;
+      if (concurrent && !sameValue(masterValue, incomingValue)) {
+        recorded.push({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
+      }
+    } else if (concurrent && incomingClock !== '' && !sameValue(masterValue, incomingValue)) {
+      recorded.push({ field, lostValue: encodeLost(incomingValue), lostClock: incomingClock, winnerClock: masterClock });
+    }
+  }
+  // A device dismisses conflict notices by removing entries it had seen (in `assumed`); entries it
+  // never saw stay, so a stale device cannot erase a newer notice.
+  const key = (c: ConflictRecord) => `${c.field}|${c.lostClock}`;
+  const kept = new Set(incoming.conflicts.map(key));
+  const dismissed = new Set((assumed?.conflicts ?? []).map(key).filter((k) => !kept.has(k)));
+  const remaining = master.conflicts.filter((c) => !dismissed.has(key(c)));
+  if (recorded.length > 0 || remaining.length !== master.conflicts.length) {
+    changed = true;
+    doc.conflicts = [...remaining, ...recorded].slice(-FIELD_LIMITS.conflictEntries);
+  }
+  if (changed) doc.updatedAt = Math.max(master.updatedAt, incoming.updatedAt);
+  return { doc: doc as D, recorded, changed };
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { CollectionName, SyncDoc } from '../collections/index.js';
+import { COLLECTION_NAMES } from '../collections/index.js';
+import type { ErrorBody } from './errors.js';
+import { PROTOCOL_LIMITS } from './limits.js';
+
+/**
+ * A pull position: the per-user, per-collection sequence number of the last change received
+ * (rule R2). Never a wall-clock time.
+ */
+export interface SyncCheckpoint {
+  seq: number;
+}
+
+export const checkpointSchema = z.object({ seq: z.number().int().nonnegative() }).strict();
+const collectionSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
+
+/** `pull` request: the next changes after `checkpoint`, in sequence order. */
+export const pullRequestSchema = z
+  .object({
+    collection: collectionSchema,
+    checkpoint: checkpointSchema.nullable(),
+    batchSize: z.number().int().min(1).max(PROTOCOL_LIMITS.maxPullBatch),
+  })
+  .strict();
+export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+/**
+ * `push` request envelope. Documents themselves are checked against the collection's JSON schema
+ * after the envelope, so this only requires them to be objects.
+ */
+export const pushRequestSchema = z
+  .object({
+    collection: collectionSchema,
+    rows: z
+      .array(
+        z
+          .object({
+            assumedMasterState: z.record(z.string(), z.unknown()).nullable().optional(),
+            newDocumentState: z.record(z.string(), z.unknown()),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export interface PushRow<C extends CollectionName = CollectionName> {
+  assumedMasterState?: SyncDoc<C> | null;
+  newDocumentState: SyncDoc<C>;
+}
+export interface PushRequest<C extends CollectionName = CollectionName> {
+  collection: C;
+  rows: PushRow<C>[];
+}
+
+export interface PullResponse<C extends CollectionName = CollectionName> {
+  documents: SyncDoc<C>[];
+  checkpoint: SyncCheckpoint | null;
+}
+
+/**
+ * Push acknowledgement. The server merges per field (rule R4) instead of bouncing conflicts, so
+ * `conflicts` lists only documents whose stored state differs from what was pushed; the merged
+ * state also arrives on the live stream.
+ */
+export interface PushResponse<C extends CollectionName = CollectionName> {
+  conflicts: SyncDoc<C>[];
+  /** Highest sequence number this push was stored under, for diagnostics. */
+  seq: number;
+}
+
+/**
+ * Live change hint (rule R3). `fromSeq` is the sequence the collection was at before these changes,
+ * so a device whose checkpoint equals `fromSeq` may apply `documents` directly; any other device
+ * pulls from its own checkpoint instead. `documents` is omitted for large batches.
+ */
+export interface ChangeEvent<C extends CollectionName = CollectionName> {
+  collection: C;
+  fromSeq: number;
+  toSeq: number;
+  documents?: SyncDoc<C>[];
+}
+
+export type Ack<T> = T | ErrorBody;
+
+/** Socket.IO event names and payloads, client to server. */
+export interface ClientToServerEvents {
+  'sync:pull': (request: PullRequest, ack: (response: Ack<PullResponse>) => void) => void;
+  'sync:push': (request: PushRequest, ack: (response: Ack<PushResponse>) => void) => void;
+}
+
+/** Socket.IO event names and payloads, server to client. */
+export interface ServerToClientEvents {
+  'sync:changes': (event: ChangeEvent) => void;
+  /** The server is going away (graceful shutdown); reconnect, possibly to another instance. */
+  'sync:reconnect': (info: { reason: 'server-shutdown' }) => void;
+  /** The access token expired on an open connection; refresh it and reconnect. */
+  'auth:expired': (info: { reason: 'token-expired' }) => void;
+}
+
+/** The `auth` object a device sends in the Socket.IO handshake. */
+export interface HandshakeAuth {
+  token: string;
+}
