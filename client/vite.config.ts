@@ -1,0 +1,54 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { sizeReport } from './vite-plugins/size-report';
+
+const THEME_COLOR = '#3b5bdb';
+const devServerTarget = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      // Registered from src/pwa after first render, so the app never waits on the service worker.
+      injectRegister: null,
+      includeAssets: ['icons/favicon-32.png', 'icons/apple-touch-icon-180.png'],
+      manifest: {
+        name: 'TaskMaster',
+        short_name: 'TaskMaster',
+        description: 'Offline-first tasks that sync across your devices.',
+        theme_color: THEME_COLOR,
+        background_color: '#f6f7fb',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+    sizeReport({ budgetKb: 150 }),
+  ],
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': devServerTarget,
+      '/socket.io': { target: devServerTarget, ws: true },
+    },
+  },
+  preview: { host: '127.0.0.1' },
+});
