@@ -1,2 +1,3 @@
 export * from './hlc.js';
 export * from './merge.js';
+export * from './equal.js';

@@ -1,5 +1,6 @@
 import type { ConflictRecord } from '../collections/limits.js';
 import { FIELD_LIMITS } from '../collections/limits.js';
+import { jsonEqual } from './equal.js';
 
 /** The parts of a replicated document that the merge reads: values, per-field clocks, conflict log. */
 export interface MergeableDoc {
@@ -8,10 +9,9 @@ export interface MergeableDoc {
   updatedAt: number;
   clocks: Partial<Record<string, string>>;
   conflicts: ConflictRecord[];
-  [field: string]: unknown;
 }
 
-export interface MergeResult<D extends MergeableDoc> {
+export interface MergeResult<D> {
   doc: D;
   /** Same-field conflicts decided by this merge (also appended to `doc.conflicts`). */
   recorded: ConflictRecord[];
@@ -20,12 +20,9 @@ export interface MergeResult<D extends MergeableDoc> {
 }
 
 function readField(doc: MergeableDoc, field: string): unknown {
-  return field === 'deleted' ? doc._deleted : doc[field];
+  return field === 'deleted' ? doc._deleted : (doc as unknown as Record<string, unknown>)[field];
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
 
 function encodeLost(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
@@ -47,7 +44,7 @@ export function mergeDocs<D extends MergeableDoc>(
 ): MergeResult<D> {
   if (!master) return { doc: incoming, recorded: [], changed: true };
   const fields = [...mergeFields, 'deleted'];
-  const doc: MergeableDoc = { ...master, clocks: { ...master.clocks } };
+  const doc = { ...master, clocks: { ...master.clocks } } as MergeableDoc & Record<string, unknown>;
   const recorded: ConflictRecord[] = [];
   let changed = false;
   for (const field of fields) {
@@ -63,10 +60,10 @@ export function mergeDocs<D extends MergeableDoc>(
       if (field === 'deleted') doc._deleted = incoming._deleted;
       else doc[field] = incomingValue;
       doc.clocks[field] = incomingClock;
-      if (concurrent && !sameValue(masterValue, incomingValue)) {
+      if (concurrent && !jsonEqual(masterValue, incomingValue)) {
         recorded.push({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
       }
-    } else if (concurrent && incomingClock !== '' && !sameValue(masterValue, incomingValue)) {
+    } else if (concurrent && incomingClock !== '' && !jsonEqual(masterValue, incomingValue)) {
       recorded.push({ field, lostValue: encodeLost(incomingValue), lostClock: incomingClock, winnerClock: masterClock });
     }
   }
