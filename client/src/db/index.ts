@@ -1,0 +1,4 @@
+/** The local database: schemas from shared-schema, and the only write path the UI may use. */
+export * from './database.js';
+export * from './device-clock.js';
+export * from './mutations.js';

@@ -1,0 +1,142 @@
+import {
+  TASK_MERGE_FIELDS,
+  LIST_MERGE_FIELDS,
+  type HybridLogicalClock,
+  type Task,
+  type TaskList,
+  type ConflictRecord,
+} from '@taskmaster/shared-schema';
+import type { TaskmasterDatabase } from './database.js';
+
+type TaskField = (typeof TASK_MERGE_FIELDS)[number];
+type ListField = (typeof LIST_MERGE_FIELDS)[number];
+export type TaskPatch = Partial<Pick<Task, TaskField>>;
+export type ListPatch = Partial<Pick<TaskList, ListField>>;
+export type NewTask = Pick<Task, 'title'> & TaskPatch & { id?: string };
+export type NewList = Pick<TaskList, 'name'> & ListPatch & { id?: string };
+
+/** A random, URL-safe document id. */
+export function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 20);
+}
+
+function stamp(clock: HybridLogicalClock, fields: readonly string[]): Record<string, string> {
+  const at = clock.now();
+  return Object.fromEntries(fields.map((field) => [field, at]));
+}
+
+function changedFields<T extends object>(current: T, patch: Partial<T>): string[] {
+  return Object.entries(patch)
+    .filter(([key, value]) => value !== undefined && JSON.stringify(current[key as keyof T]) !== JSON.stringify(value))
+    .map(([key]) => key);
+}
+
+/**
+ * All local writes go through these helpers: each stamps exactly the fields it changes with the
+ * device's hybrid logical clock, which is what lets the server merge concurrent edits per field.
+ */
+export async function createTask(db: TaskmasterDatabase, clock: HybridLogicalClock, input: NewTask): Promise<Task> {
+  const now = Date.now();
+  const task: Task = {
+    id: input.id ?? newId(),
+    title: input.title,
+    notes: input.notes ?? '',
+    status: input.status ?? 'todo',
+    priority: input.priority ?? 'none',
+    dueDate: input.dueDate ?? '',
+    tags: input.tags ?? [],
+    listId: input.listId ?? '',
+    order: input.order ?? now,
+    completedAt: input.status === 'done' ? now : 0,
+    createdAt: now,
+    updatedAt: now,
+    clocks: stamp(clock, [...TASK_MERGE_FIELDS, 'deleted']),
+    conflicts: [],
+  };
+  await db.tasks.insert(task);
+  return task;
+}
+
+export async function updateTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: TaskPatch): Promise<void> {
+  const doc = await db.tasks.findOne(id).exec();
+  if (!doc) throw new Error(`task ${id} not found`);
+  await doc.incrementalModify((data) => {
+    const effective: TaskPatch = { ...patch };
+    if (patch.status !== undefined && patch.status !== data.status) {
+      effective.completedAt = patch.status === 'done' ? Date.now() : 0;
+    }
+    const fields = changedFields(data, effective);
+    if (fields.length === 0) return data;
+    return { ...data, ...effective, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, fields) } };
+  });
+}
+
+export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
+  const doc = await db.tasks.findOne(id).exec();
+  if (!doc) return;
+  await doc.incrementalModify((data) => {
+    const next = { ...data, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
+    (next as typeof next & { _deleted: boolean })._deleted = true;
+    return next;
+  });
+}
+
+/** Undo of a delete: the tombstone is lifted with a newer clock, so the restore wins everywhere. */
+export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalClock, task: Task): Promise<void> {
+  await db.tasks.upsert({ ...task, updatedAt: Date.now(), clocks: { ...task.clocks, ...stamp(clock, ['deleted']) } });
+}
+
+export async function createList(db: TaskmasterDatabase, clock: HybridLogicalClock, input: NewList): Promise<TaskList> {
+  const now = Date.now();
+  const list: TaskList = {
+    id: input.id ?? newId(),
+    name: input.name,
+    color: input.color ?? '#4f6df5',
+    order: input.order ?? now,
+    archived: input.archived ?? false,
+    createdAt: now,
+    updatedAt: now,
+    clocks: stamp(clock, [...LIST_MERGE_FIELDS, 'deleted']),
+    conflicts: [],
+  };
+  await db.lists.insert(list);
+  return list;
+}
+
+export async function updateList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: ListPatch): Promise<void> {
+  const doc = await db.lists.findOne(id).exec();
+  if (!doc) throw new Error(`list ${id} not found`);
+  await doc.incrementalModify((data) => {
+    const fields = changedFields(data, patch);
+    if (fields.length === 0) return data;
+    return { ...data, ...patch, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, fields) } };
+  });
+}
+
+export async function deleteList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
+  const doc = await db.lists.findOne(id).exec();
+  if (!doc) return;
+  await doc.incrementalModify((data) => {
+    const next = { ...data, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
+    (next as typeof next & { _deleted: boolean })._deleted = true;
+    return next;
+  });
+}
+
+/** Hides conflict notices on this and (after sync) every other device. */
+export async function dismissConflicts(
+  db: TaskmasterDatabase,
+  collection: 'tasks' | 'lists',
+  id: string,
+  which?: (conflict: ConflictRecord) => boolean,
+): Promise<void> {
+  const keep = (conflicts: ConflictRecord[]) => (which ? conflicts.filter((c) => !which(c)) : []);
+  if (collection === 'tasks') {
+    const doc = await db.tasks.findOne(id).exec();
+    await doc?.incrementalModify((data) => ({ ...data, conflicts: keep(data.conflicts) }));
+  } else {
+    const doc = await db.lists.findOne(id).exec();
+    await doc?.incrementalModify((data) => ({ ...data, conflicts: keep(data.conflicts) }));
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  PROTOCOL_LIMITS,
+  type ChangeEvent,
+  type CollectionName,
+  type HybridLogicalClock,
+  type SyncCheckpoint,
+  type SyncDoc,
+} from '@taskmaster/shared-schema';
+import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { Subject } from 'rxjs';
+import { requestPull, requestPush, type SyncSocket } from './socket-transport.js';
+
+export interface CollectionReplicationOptions {
+  collection: RxCollection;
+  name: CollectionName;
+  socket: SyncSocket;
+  clock: HybridLogicalClock;
+  /** Distinguishes checkpoints per server and user. */
+  identifier: string;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  retryTimeMs?: number;
+}
+
+function maxClock(doc: SyncDoc): string | undefined {
+  let max: string | undefined;
+  for (const value of Object.values(doc.clocks)) if (value && (!max || value > max)) max = value;
+  return max;
+}
+
+/**
+ * One collection's RxDB replication over the socket. Checkpoints only advance through pulls, or
+ * through live events that continue exactly where this device's checkpoint is (rule R3); any gap,
+ * reordering or doubt turns into a pull from the checkpoint.
+ */
+export class CollectionReplication {
+  readonly state: RxReplicationState<SyncDoc, SyncCheckpoint>;
+  private readonly stream$ = new Subject<RxReplicationPullStreamItem<SyncDoc, SyncCheckpoint>>();
+  /** Last sequence handed to RxDB (from a pull or an applied live event); -1 before the first pull. */
+  private knownSeq = -1;
+  /** Local writes not yet acknowledged by the server: id -> write number. */
+  readonly pending = new Map<string, number>();
+  private writeCounter = 0;
+  private readonly remoteRevs = new Map<string, string>();
+
+  readonly name: CollectionName;
+
+  constructor(options: CollectionReplicationOptions) {
+    this.name = options.name;
+    const { socket, name, clock } = options;
+    this.state = replicateRxCollection<SyncDoc, SyncCheckpoint>({
+      collection: options.collection as unknown as RxCollection<SyncDoc>,
+      replicationIdentifier: options.identifier,
+      live: true,
+      autoStart: false,
+      waitForLeadership: false,
+      toggleOnDocumentVisible: false,
+      retryTime: options.retryTimeMs ?? 1000,
+      pull: {
+        batchSize: options.pullBatchSize ?? PROTOCOL_LIMITS.defaultPullBatch,
+        stream$: this.stream$.asObservable(),
+        handler: async (checkpoint, batchSize) => {
+          const response = await requestPull(socket, { collection: name, checkpoint: checkpoint ?? null, batchSize });
+          if (response.checkpoint) this.knownSeq = Math.max(this.knownSeq, response.checkpoint.seq);
+          else this.knownSeq = Math.max(this.knownSeq, 0);
+          return { documents: response.documents, checkpoint: response.checkpoint ?? checkpoint ?? { seq: 0 } };
+        },
+        modifier: (doc) => {
+          // Hybrid logical clock: later local edits must sort after everything seen from others.
+          clock.receive(maxClock(doc));
+          return doc;
+        },
+      },
+      push: {
+        batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
+        handler: async (rows) => {
+          const upTo = this.writeCounter;
+          const response = await requestPush(socket, {
+            collection: name,
+            rows: rows.map((row) => ({
+              newDocumentState: row.newDocumentState,
+              assumedMasterState: row.assumedMasterState ?? null,
+            })),
+          });
+          for (const row of rows) {
+            const id = row.newDocumentState.id;
+            if ((this.pending.get(id) ?? Infinity) <= upTo) this.pending.delete(id);
+          }
+          return response.conflicts as WithDeleted<SyncDoc>[];
+        },
+      },
+    });
+    this.state.received$.subscribe((doc) => {
+      this.remoteRevs.set(doc.id, doc._rev);
+      this.pending.delete(doc.id);
+    });
+    options.collection.$.subscribe((event) => {
+      const data = event.documentData as { id: string; _rev: string };
+      if (this.remoteRevs.get(data.id) === data._rev) return;
+      this.pending.set(data.id, ++this.writeCounter);
+    });
+  }
+
+  /** Feeds a live change hint into the replication (rule R3). */
+  onChange(event: ChangeEvent): void {
+    if (event.toSeq <= this.knownSeq) return;
+    if (event.documents && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
+      this.knownSeq = event.toSeq;
+      this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
+    } else {
+      this.stream$.next('RESYNC');
+    }
+  }
+
+  resync(): void {
+    this.stream$.next('RESYNC');
+  }
+}
+

@@ -1,0 +1,170 @@
+import { COLLECTION_NAMES, type HybridLogicalClock } from '@taskmaster/shared-schema';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import type { TaskmasterDatabase } from '../db/database.js';
+import { CollectionReplication } from './collection-replication.js';
+import type { Session } from './session.js';
+import type { SyncSocket } from './socket-transport.js';
+
+export * from './session.js';
+export { SyncRequestError } from './socket-transport.js';
+
+export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
+
+export interface SyncState {
+  status: SyncStatus;
+  /** Local changes not yet acknowledged by the server (since this page started). */
+  pending: number;
+  lastSyncedAt: number | null;
+  error?: string;
+}
+
+export interface SyncOptions {
+  db: TaskmasterDatabase;
+  /** Sync server origin, e.g. `http://127.0.0.1:3000`; '' or undefined for the page's own origin. */
+  url?: string;
+  session: Session;
+  clock: HybridLogicalClock;
+  /** Browser tabs: only the elected leader opens the socket. */
+  waitForLeadership?: boolean;
+  /** Safety net pull interval while connected (rule R3); 0 disables. */
+  resyncIntervalMs?: number;
+  pullBatchSize?: number;
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+export interface SyncHandle {
+  readonly state$: Observable<SyncState>;
+  readonly socket: Promise<SyncSocket>;
+  /** Resolves when every local change is pushed and the server's changes are pulled. */
+  awaitInSync(): Promise<void>;
+  /** Forces a pull from the checkpoint on every collection. */
+  resync(): void;
+  stop(): Promise<void>;
+}
+
+const RETRYABLE_HANDSHAKE = new Set(['server-shutting-down', 'internal']);
+
+/**
+ * Live two-way replication of every collection over one Socket.IO connection. Replication runs only
+ * while the socket is connected: it is paused on disconnect and started on connect, so queued
+ * offline writes go out as soon as the connection is back instead of after RxDB's retry delay (R7).
+ */
+export function startSync(options: SyncOptions): SyncHandle {
+  const { db, session, clock } = options;
+  const state$ = new BehaviorSubject<SyncState>({ status: 'connecting', pending: 0, lastSyncedAt: null });
+  let stopped = false;
+  const replications: CollectionReplication[] = [];
+  const timers: ReturnType<typeof setInterval>[] = [];
+
+  const update = (patch: Partial<SyncState>) => {
+    const pending = replications.reduce((sum, r) => sum + r.pending.size, 0);
+    state$.next({ ...state$.value, pending, ...patch });
+  };
+
+  const socketPromise = (async () => {
+    if (options.waitForLeadership && db.multiInstance) await db.waitForLeadership();
+    const userId = session.user?.id ?? 'anonymous';
+    const socket: SyncSocket = io(options.url || undefined, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 5000,
+      ...options.socketOptions,
+      auth: (callback) => {
+        session.getAccessToken().then(
+          (token) => callback({ token: token ?? '' }),
+          () => callback({ token: '' }),
+        );
+      },
+    });
+    for (const name of COLLECTION_NAMES) {
+      const replication = new CollectionReplication({
+        collection: db[name],
+        name,
+        socket,
+        clock,
+        identifier: `taskmaster-${name}-${userId}`,
+        pullBatchSize: options.pullBatchSize,
+      });
+      replications.push(replication);
+      replication.state.error$.subscribe((error) => update({ status: 'error', error: error.message }));
+      replication.state.active$.subscribe((active) => {
+        if (!socket.connected) return;
+        if (active) update({ status: 'syncing', error: undefined });
+        else if (replications.every((r) => !r.state.subjects.active.getValue())) update({ status: 'idle', lastSyncedAt: Date.now() });
+      });
+      (db[name].$ as Observable<unknown>).subscribe(() => update({}));
+    }
+
+    socket.on('connect', () => {
+      update({ status: 'syncing', error: undefined });
+      for (const replication of replications) void replication.state.start();
+    });
+    socket.on('disconnect', () => {
+      for (const replication of replications) void replication.state.pause();
+      update({ status: stopped ? 'offline' : 'offline' });
+    });
+    socket.on('connect_error', (error: Error & { data?: { reason?: string } }) => {
+      const reason = error.data?.reason ?? error.message;
+      if (stopped) return;
+      if (reason === 'token-expired' || reason === 'unauthorized') {
+        // Handshake refused for the token: refresh it, then connect again (Socket.IO does not retry
+        // middleware errors by itself).
+        session.refresh().then(
+          (token) => {
+            if (token && !stopped) socket.connect();
+            else update({ status: 'error', error: 'signed out' });
+          },
+          () => setTimeout(() => !stopped && socket.connect(), 2000),
+        );
+        return;
+      }
+      update({ status: 'offline', error: reason });
+      if (RETRYABLE_HANDSHAKE.has(reason)) setTimeout(() => !stopped && socket.connect(), 250 + Math.random() * 500);
+    });
+    socket.on('auth:expired', () => {
+      void session.refresh().finally(() => {
+        if (stopped) return;
+        socket.disconnect();
+        socket.connect();
+      });
+    });
+    socket.on('sync:reconnect', () => {
+      // Graceful shutdown of this instance: reconnect, through the load balancer, elsewhere.
+      socket.disconnect();
+      setTimeout(() => !stopped && socket.connect(), 100 + Math.random() * 400);
+    });
+    socket.on('sync:changes', (event) => {
+      replications.find((r) => r.name === event.collection)?.onChange(event);
+    });
+    if (options.resyncIntervalMs !== 0) {
+      const interval = setInterval(() => {
+        if (socket.connected) replications.forEach((r) => r.resync());
+      }, options.resyncIntervalMs ?? 30_000);
+      timers.push(interval);
+    }
+    if (!stopped) socket.connect();
+    return socket;
+  })();
+
+  return {
+    state$: state$.asObservable(),
+    socket: socketPromise,
+    async awaitInSync() {
+      await socketPromise;
+      await Promise.all(replications.map((r) => r.state.awaitInSync()));
+    },
+    resync() {
+      replications.forEach((r) => r.resync());
+    },
+    async stop() {
+      stopped = true;
+      timers.forEach(clearInterval);
+      const socket = await socketPromise.catch(() => undefined);
+      await Promise.all(replications.map((r) => r.state.cancel()));
+      socket?.disconnect();
+      update({ status: 'offline' });
+    },
+  };
+}
