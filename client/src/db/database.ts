@@ -1,5 +1,11 @@
 import { listSchema, taskSchema, type Task, type TaskList } from '@taskmaster/shared-schema';
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+
+addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBLeaderElectionPlugin);
 
 export type TaskCollection = RxCollection<Task>;
 export type ListCollection = RxCollection<TaskList>;

@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTask, updateTask } from '../../client/src/db/index.js';
+import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+describe('sync between devices of one user', () => {
+  let server: TestServer;
+  const devices: Device[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.close()));
+    await server.dispose();
+  });
+
+  it('[R1][R3] a task created on device A appears live in device B', async () => {
+    const account = await registerAccount(server.url);
+    const a = await createDevice(server.url, account, 'a');
+    const b = await createDevice(server.url, account, 'b');
+    devices.push(a, b);
+    await a.goOnline();
+    await b.goOnline();
+    await a.sync!.awaitInSync();
+    await b.sync!.awaitInSync();
+    const task = await createTask(a.db, a.clock, { title: 'Buy milk' });
+    await eventually(async () => {
+      const doc = await b.db.tasks.findOne(task.id).exec();
+      expect(doc?.title).toBe('Buy milk');
+    });
+    await updateTask(b.db, b.clock, task.id, { status: 'done' });
+    await eventually(async () => {
+      const doc = await a.db.tasks.findOne(task.id).exec();
+      expect(doc?.status).toBe('done');
+    });
+  });
+});
