@@ -1,0 +1,86 @@
+import express, { Router, type RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { TaskmasterError, credentialsSchema, refreshRequestSchema } from '@taskmaster/shared-schema';
+import { validate } from '../http/errors.js';
+import type { AuthService } from './auth-service.js';
+
+/** The part of a rate-limiter-flexible limiter we use, so Memory and Redis limiters both fit. */
+export interface AuthRateLimiter {
+  consume(key: string, points?: number): Promise<unknown>;
+}
+
+export interface AuthRouterOptions {
+  /** Per-IP limiter for login, register and refresh. Defaults to in-memory, `pointsPerMinute` per IP. */
+  rateLimiter?: AuthRateLimiter;
+  /** Used only when `rateLimiter` is not given; 0 disables limiting. Default 20. */
+  pointsPerMinute?: number;
+}
+
+/** Credentials and tokens are tiny; a small limit keeps oversized bodies out before parsing. */
+const AUTH_BODY_LIMIT = '8kb';
+
+/** Builds the default limiter; exported so `main.ts` can build a Redis one with the same shape. */
+export function createDefaultAuthRateLimiter(pointsPerMinute: number): AuthRateLimiter {
+  return new RateLimiterMemory({ keyPrefix: 'auth', points: pointsPerMinute, duration: 60 });
+}
+
+function rateLimit(limiter: AuthRateLimiter | undefined): RequestHandler {
+  return async (req, res, next) => {
+    if (!limiter) return next();
+    try {
+      await limiter.consume(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      next();
+    } catch (rejection) {
+      // rate-limiter-flexible rejects with a RateLimiterRes when the limit is hit, with an Error when its store fails.
+      if (rejection instanceof RateLimiterRes) {
+        res.set('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
+        next(new TaskmasterError('rate-limited', 'Too many attempts; retry later', 429));
+        return;
+      }
+      next(rejection);
+    }
+  };
+}
+
+/** Tokens must never be cached by browsers or proxies (RFC 6749 §5.1). */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * REST endpoints for accounts, mounted at `/api/auth`: `POST /register` (201), `POST /login`,
+ * `POST /refresh` (200, all answering a TokenPair) and `POST /logout` (204). Bodies are validated
+ * with the shared strict schemas; login, register and refresh are rate-limited per client IP
+ * (429 `rate-limited` with `Retry-After`). Errors go to the app's error middleware.
+ */
+export function createAuthRouter(authService: AuthService, options: AuthRouterOptions = {}): Router {
+  const points = options.pointsPerMinute ?? 20;
+  const limiter = options.rateLimiter ?? (points > 0 ? createDefaultAuthRateLimiter(points) : undefined);
+  const limited = rateLimit(limiter);
+  const router = Router();
+  router.use(noStore, express.json({ limit: AUTH_BODY_LIMIT }));
+
+  router.post('/register', limited, async (req, res) => {
+    const credentials = validate(credentialsSchema, req.body);
+    res.status(201).json(await authService.register(credentials));
+  });
+
+  router.post('/login', limited, async (req, res) => {
+    const credentials = validate(credentialsSchema, req.body);
+    res.json(await authService.login(credentials));
+  });
+
+  router.post('/refresh', limited, async (req, res) => {
+    const { refreshToken } = validate(refreshRequestSchema, req.body);
+    res.json(await authService.refresh(refreshToken));
+  });
+
+  router.post('/logout', async (req, res) => {
+    const { refreshToken } = validate(refreshRequestSchema, req.body);
+    await authService.logout(refreshToken);
+    res.status(204).end();
+  });
+
+  return router;
+}
