@@ -8,7 +8,8 @@ export const FIELD_LIMITS = {
   listNameLength: 100,
   /** Recorded losing values of same-field conflicts kept per document (oldest dropped first). */
   conflictEntries: 10,
-  conflictValueLength: 10_000,
+  /** Longer losing values are kept truncated, marked with a trailing '…'. */
+  conflictValueLength: 2_000,
   clockLength: 64,
 } as const;
 

@@ -26,7 +26,8 @@ function readField(doc: MergeableDoc, field: string): unknown {
 
 function encodeLost(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
-  return json.length <= FIELD_LIMITS.conflictValueLength ? json : json.slice(0, FIELD_LIMITS.conflictValueLength);
+  const max = FIELD_LIMITS.conflictValueLength;
+  return json.length <= max ? json : `${json.slice(0, max - 1)}…`;
 }
 
 /**
@@ -46,6 +47,12 @@ export function mergeDocs<D extends MergeableDoc>(
   const fields = [...mergeFields, 'deleted'];
   const doc = { ...master, clocks: { ...master.clocks } } as MergeableDoc & Record<string, unknown>;
   const recorded: ConflictRecord[] = [];
+  const key = (c: ConflictRecord) => `${c.field}|${c.lostClock}`;
+  // A retried push (its acknowledgement was lost) must not log the same loss twice.
+  const logged = new Set(master.conflicts.map(key));
+  const record = (conflict: ConflictRecord) => {
+    if (!logged.has(key(conflict))) recorded.push(conflict);
+  };
   let changed = false;
   for (const field of fields) {
     const masterClock = master.clocks[field] ?? '';
@@ -61,15 +68,14 @@ export function mergeDocs<D extends MergeableDoc>(
       else doc[field] = incomingValue;
       doc.clocks[field] = incomingClock;
       if (concurrent && !jsonEqual(masterValue, incomingValue)) {
-        recorded.push({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
+        record({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
       }
     } else if (concurrent && incomingClock !== '' && !jsonEqual(masterValue, incomingValue)) {
-      recorded.push({ field, lostValue: encodeLost(incomingValue), lostClock: incomingClock, winnerClock: masterClock });
+      record({ field, lostValue: encodeLost(incomingValue), lostClock: incomingClock, winnerClock: masterClock });
     }
   }
   // A device dismisses conflict notices by removing entries it had seen (in `assumed`); entries it
   // never saw stay, so a stale device cannot erase a newer notice.
-  const key = (c: ConflictRecord) => `${c.field}|${c.lostClock}`;
   const kept = new Set(incoming.conflicts.map(key));
   const dismissed = new Set((assumed?.conflicts ?? []).map(key).filter((k) => !kept.has(k)));
   const remaining = master.conflicts.filter((c) => !dismissed.has(key(c)));

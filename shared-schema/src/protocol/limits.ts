@@ -4,8 +4,11 @@ export const PROTOCOL_LIMITS = {
   maxMessageBytes: 256 * 1024,
   /** Largest push the client sends in one event; leaves headroom under `maxMessageBytes`. */
   maxPushChunkBytes: 192 * 1024,
-  /** Largest single serialized document. */
-  maxDocBytes: 64 * 1024,
+  /**
+   * Largest single serialized document (UTF-8). The field limits keep every schema-valid document
+   * below it (worst case about 96 KB), so a merged document can always be pushed again.
+   */
+  maxDocBytes: 128 * 1024,
   maxPushRows: 500,
   maxPullBatch: 1000,
   defaultPullBatch: 500,

@@ -7,6 +7,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
 import { createAuthRouter, type AuthRateLimiter } from '../auth/auth-router.js';
 import { AuthService } from '../auth/auth-service.js';
+import type { ScryptParams } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
 import type { Fanout } from '../fanout/fanout.js';
 import { createHttpLogger, type Logger } from '../observability/logger.js';
@@ -29,6 +30,8 @@ export interface ServerDeps {
   socketRateLimiter?: RateLimiterAbstract;
   authRateLimiter?: AuthRateLimiter;
   now?: () => number;
+  /** Password hashing cost; lowered only by tests. */
+  scryptParams?: ScryptParams;
 }
 
 export interface TaskmasterServer {
@@ -56,7 +59,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
 
-  const auth = new AuthService({ store, config, logger, metrics, now: deps.now });
+  const auth = new AuthService({ store, config, logger, metrics, now: deps.now, scryptParams: deps.scryptParams });
   const sync = new SyncService(store, fanout);
   const originAllowed = createOriginPolicy(config.corsOrigins);
 

@@ -49,7 +49,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = createSqliteStore({ file: dbFile });
   const fanout = options.fanout ?? createLocalFanout();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const server = createServer({ config, store, fanout, logger, now: options.now, ...options.deps });
+  const server = createServer({
+    config,
+    store,
+    fanout,
+    logger,
+    now: options.now,
+    // Cheap hashing keeps sign-ins fast in tests; production uses the default cost.
+    scryptParams: { N: 2 ** 10, r: 8, p: 1, keyLength: 32 },
+    ...options.deps,
+  });
   const port = await server.listen(0, '127.0.0.1');
   let stopped = false;
   const stop = async () => {
