@@ -48,10 +48,11 @@ export function mergeDocs<D extends MergeableDoc>(
   const doc = { ...master, clocks: { ...master.clocks } } as MergeableDoc & Record<string, unknown>;
   const recorded: ConflictRecord[] = [];
   const key = (c: ConflictRecord) => `${c.field}|${c.lostClock}`;
-  // A retried push (its acknowledgement was lost) must not log the same loss twice.
-  const logged = new Set(master.conflicts.map(key));
+  // A retried push (its acknowledgement was lost) must not log the same loss twice, and a losing
+  // value the log already shows for that field adds nothing the user could act on.
+  const logged = new Set(master.conflicts.flatMap((c) => [key(c), `${c.field}=${c.lostValue}`]));
   const record = (conflict: ConflictRecord) => {
-    if (!logged.has(key(conflict))) recorded.push(conflict);
+    if (!logged.has(key(conflict)) && !logged.has(`${conflict.field}=${conflict.lostValue}`)) recorded.push(conflict);
   };
   let changed = false;
   for (const field of fields) {
