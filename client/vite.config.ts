@@ -1,14 +1,14 @@
-import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { sizeReport } from './vite-plugins/size-report';
+import { preactAliases } from './vite-plugins/preact-alias.ts';
+import { sizeReport } from './vite-plugins/size-report.ts';
 
 const THEME_COLOR = '#3b5bdb';
 const devServerTarget = 'http://127.0.0.1:3000';
 
 export default defineConfig({
+  resolve: { alias: preactAliases },
   plugins: [
-    react(),
     VitePWA({
       registerType: 'prompt',
       // Registered from src/pwa after first render, so the app never waits on the service worker.

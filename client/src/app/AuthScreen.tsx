@@ -1,0 +1,114 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { Session } from '../sync/session';
+
+type Mode = 'sign-in' | 'sign-up';
+
+const MESSAGES: Record<string, string> = {
+  'invalid-credentials': 'That email and password do not match an account.',
+  'email-taken': 'An account with this email already exists. Sign in instead.',
+  network: 'The server cannot be reached. Check your connection and try again.',
+  'rate-limited': 'Too many attempts. Wait a moment and try again.',
+};
+
+function errorMessage(error: unknown): string {
+  const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
+  if (MESSAGES[reason]) return MESSAGES[reason];
+  return error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
+}
+
+/** Sign in / sign up. The only screen that needs the network; everything after works offline. */
+export function AuthScreen({ session }: { session: Session }) {
+  const [mode, setMode] = useState<Mode>('sign-in');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const signUp = mode === 'sign-up';
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (signUp && password.length < 8) {
+      setError('Use at least 8 characters for your password.');
+      return;
+    }
+    setBusy(true);
+    try {
+      if (signUp) await session.signUp(email.trim(), password);
+      else await session.signIn(email.trim(), password);
+    } catch (cause) {
+      setError(errorMessage(cause));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="auth">
+      <div className="auth__card">
+        <div className="auth__brand">
+          <img src="/icons/icon-192.png" width="48" height="48" alt="" />
+          <h1>TaskMaster</h1>
+          <p className="muted">Your tasks on every device — even offline.</p>
+        </div>
+        <div className="tabs" role="tablist" aria-label="Account">
+          {(['sign-in', 'sign-up'] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={mode === m}
+              className={mode === m ? 'tabs__tab tabs__tab--on' : 'tabs__tab'}
+              onClick={() => {
+                setMode(m);
+                setError(null);
+              }}
+            >
+              {m === 'sign-in' ? 'Sign in' : 'Sign up'}
+            </button>
+          ))}
+        </div>
+        <form className="auth__form" onSubmit={(e) => void submit(e)} aria-label={signUp ? 'Sign up' : 'Sign in'} noValidate>
+          <div className="field">
+            <label htmlFor={`${id}-email`}>Email</label>
+            <input
+              id={`${id}-email`}
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Password</label>
+            <input
+              id={`${id}-password`}
+              type="password"
+              autoComplete={signUp ? 'new-password' : 'current-password'}
+              required
+              minLength={signUp ? 8 : undefined}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={signUp ? `${id}-hint` : undefined}
+            />
+            {signUp && (
+              <small id={`${id}-hint`} className="muted">
+                At least 8 characters.
+              </small>
+            )}
+          </div>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {busy ? 'Please wait…' : signUp ? 'Create account' : 'Sign in'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,204 @@
+import type { Task, TaskList } from '@taskmaster/shared-schema';
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { ConflictBanner } from '../features/conflicts/ConflictBanner';
+import { ListsSidebar } from '../features/lists/ListsSidebar';
+import { SettingsDialog } from '../features/settings/SettingsDialog';
+import { ShortcutsHelp } from '../features/shortcuts/ShortcutsHelp';
+import { useShortcuts } from '../features/shortcuts/use-shortcuts';
+import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
+import { EmptyState } from '../features/tasks/EmptyState';
+import { QuickAdd } from '../features/tasks/QuickAdd';
+import { TaskEditor } from '../features/tasks/TaskEditor';
+import { TaskList as TaskListView } from '../features/tasks/TaskList';
+import { Toolbar } from '../features/tasks/Toolbar';
+import { collectTags, isOverdue, localDay, queryTasks, type Scope } from '../features/tasks/task-query';
+import { UndoToast } from '../features/undo/UndoToast';
+import { Header } from './Header';
+import { useScope, useViewPrefs } from './route';
+import type { TaskActions } from './task-actions';
+import { useKeyboardCommands } from './use-keyboard-commands';
+import { useTaskCommands } from './use-task-commands';
+
+export interface TaskAppProps {
+  tasks: readonly Task[];
+  lists: readonly TaskList[];
+  actions: TaskActions;
+  sync: SyncView;
+  deviceNode: string;
+  email: string;
+  onSignOut: () => void;
+}
+
+function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'All tasks';
+    case 'today':
+      return 'Today';
+    case 'overdue':
+      return 'Overdue';
+    case 'inbox':
+      return 'Inbox';
+    case 'list':
+      return lists.find((l) => l.id === scope.listId)?.name ?? 'List';
+    case 'tag':
+      return `#${scope.tag}`;
+  }
+}
+
+/** The signed-in application: sidebar, task list, editor and dialogs over the local database. */
+export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSignOut }: TaskAppProps) {
+  const [scope, navigate] = useScope();
+  const [prefs, setPrefs] = useViewPrefs();
+  const [search, setSearch] = useState('');
+  const deferredSearch = useDeferredValue(search);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'settings' | 'help' | null>(null);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const quickAddRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const today = localDay();
+
+  const sortedLists = useMemo(() => [...lists].filter((l) => !l.archived).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name)), [lists]);
+  const visible = useMemo(
+    () => queryTasks(tasks, { scope, status: prefs.status, sort: prefs.sort, search: deferredSearch, today }),
+    [tasks, scope, prefs.status, prefs.sort, deferredSearch, today],
+  );
+  const counts = useMemo(() => {
+    const open = tasks.filter((t) => t.status !== 'done');
+    const byList: Record<string, number> = {};
+    for (const t of open) if (t.listId) byList[t.listId] = (byList[t.listId] ?? 0) + 1;
+    return {
+      all: open.length,
+      today: open.filter((t) => t.dueDate !== '' && t.dueDate <= today).length,
+      overdue: open.filter((t) => isOverdue(t, today)).length,
+      inbox: open.filter((t) => t.listId === '').length,
+      lists: byList,
+    };
+  }, [tasks, today]);
+  const tags = useMemo(() => collectTags(tasks), [tasks]);
+  const editing = editingId ? tasks.find((t) => t.id === editingId) : undefined;
+  const commands = useTaskCommands(actions, tasks, visible, scope, today);
+
+  const go = useCallback(
+    (next: Scope) => {
+      navigate(next);
+      setSidebarOpen(false);
+    },
+    [navigate],
+  );
+  const open = useCallback((task: Task) => {
+    setSelectedId(task.id);
+    setEditingId(task.id);
+  }, []);
+
+  useShortcuts(
+    useKeyboardCommands({
+      visible,
+      selectedId,
+      setSelectedId,
+      editing: editing !== undefined,
+      dialogOpen: dialog !== null,
+      reorderable: prefs.sort === 'manual',
+      commands,
+      focusNew: () => quickAddRef.current?.focus(),
+      focusSearch: () => searchRef.current?.focus(),
+      open,
+      closeEditor: () => setEditingId(null),
+      showHelp: () => setDialog('help'),
+    }),
+  );
+
+  return (
+    <div className={`app${editing ? ' app--editing' : ''}${sidebarOpen ? ' app--sidebar-open' : ''}`}>
+      <Header
+        search={search}
+        onSearch={setSearch}
+        searchRef={searchRef}
+        sync={<SyncIndicator state={sync} />}
+        onToggleSidebar={() => setSidebarOpen((v) => !v)}
+        sidebarOpen={sidebarOpen}
+        onOpenSettings={() => setDialog('settings')}
+        onOpenHelp={() => setDialog('help')}
+      />
+      <div className="sidebar-scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />
+      <ListsSidebar
+        scope={scope}
+        lists={sortedLists}
+        tags={tags}
+        counts={counts}
+        onNavigate={go}
+        onAddList={(name) =>
+          commands.run(
+            actions.addList({ name, order: (sortedLists.at(-1)?.order ?? 0) + 1 }).then((id) => go({ kind: 'list', listId: id })),
+          )
+        }
+        onRenameList={(list, name) => commands.run(actions.updateList(list.id, { name }))}
+        onDeleteList={(list) => {
+          const moves = tasks.filter((t) => t.listId === list.id).map((t) => actions.updateTask(t.id, { listId: '' }));
+          commands.run(Promise.all(moves).then(() => actions.deleteList(list.id)));
+          if (scope.kind === 'list' && scope.listId === list.id) go({ kind: 'inbox' });
+        }}
+      />
+      <main className="main" aria-labelledby="view-title">
+        <div className="main__inner">
+          <Toolbar title={scopeTitle(scope, sortedLists)} count={visible.filter((t) => t.status !== 'done').length} prefs={prefs} onPrefs={setPrefs} />
+          <ConflictBanner tasks={tasks} onReview={open} />
+          <QuickAdd onAdd={commands.add} inputRef={quickAddRef} />
+          {visible.length === 0 ? (
+            <EmptyState scope={scope} status={prefs.status} search={deferredSearch} hasAnyTask={tasks.length > 0} onClearSearch={() => setSearch('')} />
+          ) : (
+            <TaskListView
+              tasks={visible}
+              lists={lists}
+              today={today}
+              selectedId={selectedId}
+              reorderable={prefs.sort === 'manual' && deferredSearch === ''}
+              onReorder={commands.reorder}
+              onToggle={commands.toggle}
+              onOpen={open}
+              onDelete={commands.remove}
+              onSelect={(task) => setSelectedId(task.id)}
+            />
+          )}
+        </div>
+      </main>
+      {editing && (
+        <TaskEditor
+          key={editing.id}
+          task={editing}
+          lists={sortedLists}
+          today={today}
+          deviceNode={deviceNode}
+          onChange={(patch) => commands.update(editing.id, patch)}
+          onDelete={() => {
+            commands.remove(editing);
+            setEditingId(null);
+          }}
+          onClose={() => setEditingId(null)}
+          onDismissConflicts={() => commands.run(actions.dismissConflicts('tasks', editing.id))}
+        />
+      )}
+      <div className="toasts">
+        {commands.undo && (
+          <UndoToast message={`Deleted “${commands.undo.task.title}”`} onUndo={commands.undoDelete} onExpire={commands.clearUndo} />
+        )}
+        {commands.error && <UndoToastError message={commands.error} onClose={commands.clearError} />}
+      </div>
+      {dialog === 'settings' && <SettingsDialog email={email} taskCount={tasks.length} onSignOut={onSignOut} onClose={() => setDialog(null)} />}
+      {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
+
+function UndoToastError({ message, onClose }: { message: string; onClose: () => void }) {
+  return (
+    <div className="toast toast--error" role="alert">
+      <span>Could not save: {message}</span>
+      <button type="button" className="toast__action" onClick={onClose}>
+        Dismiss
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import type { AuthUser } from '@taskmaster/shared-schema';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { requestPersistence } from '../features/settings/storage';
+import type { Session } from '../sync/session';
+import { openUserDatabase, type OpenedDatabase } from './open-database';
+import { createTaskActions } from './task-actions';
+import { TaskApp } from './TaskApp';
+import { useCollections } from './use-collections';
+import { useSync } from './use-sync';
+
+/** Opens the user's local database, starts sync after first render, and renders the task app. */
+export function Workspace({ user, session }: { user: AuthUser; session: Session }) {
+  const [opened, setOpened] = useState<OpenedDatabase | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    let closed = false;
+    let current: OpenedDatabase | null = null;
+    openUserDatabase(user.id).then(
+      (result) => {
+        current = result;
+        if (closed) void result.db.close();
+        else setOpened(result);
+      },
+      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
+    );
+    // The user is signed in and cares about these tasks: ask the browser not to evict them.
+    void requestPersistence();
+    return () => {
+      closed = true;
+      if (current && !current.db.closed) void current.db.close();
+    };
+  }, [user.id]);
+
+  const data = useCollections(opened?.db ?? null);
+  const sync = useSync(opened, session);
+  const actions = useMemo(() => (opened ? createTaskActions(opened.db, opened.clock) : null), [opened]);
+
+  const signOut = useCallback(async () => {
+    await sync.stop();
+    try {
+      // Signing out removes this user's local data (and replication checkpoints) from the device.
+      await opened?.db.remove();
+    } finally {
+      await session.signOut();
+    }
+    for (const key of Object.keys(window.localStorage)) if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
+  }, [opened, session, sync]);
+
+  if (failure) {
+    return (
+      <div className="splash" role="alert">
+        <h1>Your tasks could not be opened</h1>
+        <p>{failure}</p>
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!opened || !actions || !data.ready) return <div className="splash" aria-busy="true" aria-label="Loading your tasks" />;
+  return (
+    <TaskApp
+      tasks={data.tasks}
+      lists={data.lists}
+      actions={actions}
+      sync={sync.view}
+      deviceNode={opened.clock.node}
+      email={user.email}
+      onSignOut={() => void signOut()}
+    />
+  );
+}

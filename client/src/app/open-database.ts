@@ -1,0 +1,40 @@
+import { addRxPlugin, type RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { HybridLogicalClock } from '@taskmaster/shared-schema';
+import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../db';
+
+let devModeReady: Promise<void> | undefined;
+
+/** dev-mode and schema validation only in development builds; both are dropped from production bundles. */
+async function storageForEnvironment(): Promise<RxStorage<unknown, unknown>> {
+  const dexie = getRxStorageDexie() as RxStorage<unknown, unknown>;
+  if (!import.meta.env.DEV) return dexie;
+  devModeReady ??= import('rxdb/plugins/dev-mode').then(({ RxDBDevModePlugin, disableWarnings }) => {
+    disableWarnings();
+    addRxPlugin(RxDBDevModePlugin);
+  });
+  await devModeReady;
+  const { wrappedValidateAjvStorage } = await import('rxdb/plugins/validate-ajv');
+  return wrappedValidateAjvStorage({ storage: dexie }) as RxStorage<unknown, unknown>;
+}
+
+/** One IndexedDB database per user on this device, so signing out can remove exactly that user's data. */
+export function databaseName(userId: string): string {
+  return `taskmaster-${userId.toLowerCase().replace(/[^a-z0-9_-]/g, '_')}`;
+}
+
+export interface OpenedDatabase {
+  db: TaskmasterDatabase;
+  clock: HybridLogicalClock;
+}
+
+/** Opens the signed-in user's local database (shared by every tab through multiInstance). */
+export async function openUserDatabase(userId: string): Promise<OpenedDatabase> {
+  const db = await createTaskmasterDatabase({
+    name: databaseName(userId),
+    storage: await storageForEnvironment(),
+    multiInstance: true,
+  });
+  const clock = await getDeviceClock(db);
+  return { db, clock };
+}

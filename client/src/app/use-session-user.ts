@@ -1,0 +1,24 @@
+import type { AuthUser } from '@taskmaster/shared-schema';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { Session } from '../sync/session';
+
+const SESSION_KEY = 'taskmaster.session';
+
+/** The signed-in user, re-rendering on sign-in and sign-out; a sign-out in another tab reloads this one. */
+export function useSessionUser(session: Session): AuthUser | null {
+  const user = useSyncExternalStore(
+    (listener) => session.subscribe(listener),
+    () => session.user,
+  );
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key !== SESSION_KEY) return;
+      const signedOutElsewhere = event.newValue === null && session.user !== null;
+      const signedInElsewhere = event.oldValue === null && event.newValue !== null && session.user === null;
+      if (signedOutElsewhere || signedInElsewhere) window.location.reload();
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [session]);
+  return user;
+}

@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Dialog } from './Dialog';
+import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } from './storage';
+
+interface SettingsDialogProps {
+  email: string;
+  taskCount: number;
+  onSignOut: () => void;
+  onClose: () => void;
+}
+
+/** Account, storage usage and quota, persistent-storage status, and sign out. */
+export function SettingsDialog({ email, taskCount, onSignOut, onClose }: SettingsDialogProps) {
+  const [info, setInfo] = useState<StorageInfo | null>(null);
+  const refresh = useCallback(() => {
+    void readStorageInfo().then(setInfo);
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  const percent = info?.usage != null && info.quota ? Math.min(100, (info.usage / info.quota) * 100) : null;
+
+  return (
+    <Dialog title="Settings" onClose={onClose}>
+      <section className="settings-section" aria-label="Account">
+        <h3>Account</h3>
+        <p>
+          Signed in as <strong>{email}</strong>
+        </p>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => {
+            if (window.confirm('Sign out? Tasks on this device are removed; they stay on the server.')) onSignOut();
+          }}
+        >
+          Sign out
+        </button>
+      </section>
+
+      <section className="settings-section" aria-label="Storage">
+        <h3>Storage on this device</h3>
+        <p>
+          {taskCount} {taskCount === 1 ? 'task' : 'tasks'} stored offline. Using{' '}
+          <strong data-testid="storage-usage">{formatBytes(info?.usage ?? null)}</strong> of{' '}
+          <strong data-testid="storage-quota">{formatBytes(info?.quota ?? null)}</strong> available.
+        </p>
+        {percent !== null && (
+          <meter className="meter" min={0} max={100} value={percent} aria-label="Storage used" title={`${percent.toFixed(1)}%`} />
+        )}
+        <p>
+          Persistent storage:{' '}
+          <strong>{info?.persisted == null ? 'unknown' : info.persisted ? 'granted — the browser will not evict your tasks' : 'not granted'}</strong>
+        </p>
+        {info?.persisted === false && (
+          <button type="button" className="button" onClick={() => void requestPersistence().then(refresh)}>
+            Keep my data on this device
+          </button>
+        )}
+      </section>
+    </Dialog>
+  );
+}

@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+import { formatAgo } from '../tasks/format';
+
+/** What the indicator shows; the shape of the sync module's `state$` values. */
+export interface SyncView {
+  status: 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
+  pending: number;
+  lastSyncedAt: number | null;
+  error?: string | undefined;
+}
+
+const LABEL: Record<SyncView['status'], string> = {
+  offline: 'Offline',
+  connecting: 'Connecting…',
+  syncing: 'Syncing…',
+  idle: 'Synced',
+  error: 'Sync error',
+};
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** Online / offline / syncing / error, the count of local changes not yet pushed, and the last sync time. */
+export function SyncIndicator({ state }: { state: SyncView }) {
+  const now = useNow(15_000);
+  const pending = state.pending > 0 ? `${state.pending} ${state.pending === 1 ? 'change' : 'changes'} not synced` : '';
+  const last = state.lastSyncedAt ? `last synced ${formatAgo(state.lastSyncedAt, now)}` : 'never synced';
+  const details = [LABEL[state.status], pending, last, state.error].filter(Boolean).join(' · ');
+
+  return (
+    <div className={`sync sync--${state.status}`} role="status" aria-live="polite" aria-label={details} title={details} data-status={state.status}>
+      <span className="sync__dot" aria-hidden="true" />
+      <span className="sync__label">{LABEL[state.status]}</span>
+      {state.pending > 0 && (
+        <span className="sync__pending" aria-hidden="true">
+          {state.pending}
+        </span>
+      )}
+      <span className="sync__time" aria-hidden="true">
+        {state.lastSyncedAt ? formatAgo(state.lastSyncedAt, now) : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { TASK_PRIORITIES, TASK_STATUSES, type ConflictRecord, type Task, type TaskList } from '@taskmaster/shared-schema';
+import { useEffect, useId, useRef } from 'react';
+import { completionPatch, type TaskPatch } from '../../app/task-actions';
+import { ConflictNotice } from '../conflicts/ConflictNotice';
+import { restorePatch } from '../conflicts/describe-conflict';
+import { addDays, PRIORITY_LABEL } from './format';
+import { parseTags, useDraft } from './use-draft';
+
+const STATUS_LABEL = { todo: 'To do', 'in-progress': 'In progress', done: 'Done' } as const;
+
+interface TaskEditorProps {
+  task: Task;
+  lists: readonly TaskList[];
+  today: string;
+  deviceNode: string;
+  onChange: (patch: TaskPatch) => void;
+  onDelete: () => void;
+  onClose: () => void;
+  onDismissConflicts: () => void;
+}
+
+/** Edits every field of a task. Each field is written on its own, when its edit ends. */
+export function TaskEditor({ task, lists, today, deviceNode, onChange, onDelete, onClose, onDismissConflicts }: TaskEditorProps) {
+  const id = useId();
+  const titleRef = useRef<HTMLInputElement>(null);
+  const title = useDraft(task.title, (next) => {
+    if (next.trim() === '') title.reset();
+    else onChange({ title: next.trim() });
+  });
+  const notes = useDraft(task.notes, (next) => onChange({ notes: next }));
+  const tags = useDraft(task.tags.join(', '), (next) => onChange({ tags: parseTags(next) }));
+
+  useEffect(() => {
+    titleRef.current?.focus();
+  }, [task.id]);
+
+  const restore = (conflict: ConflictRecord) => {
+    const patch = restorePatch(conflict);
+    if (patch) onChange(patch);
+  };
+
+  return (
+    <section
+      className="editor"
+      aria-label="Edit task"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          (document.activeElement as HTMLElement | null)?.blur();
+          onClose();
+        }
+      }}
+    >
+      <header className="editor__header">
+        <label className="editor__done">
+          <input
+            type="checkbox"
+            checked={task.status === 'done'}
+            onChange={(event) => onChange(completionPatch(event.target.checked))}
+          />
+          <span>{task.status === 'done' ? 'Completed' : 'Mark complete'}</span>
+        </label>
+        <button type="button" className="icon-button" aria-label="Close editor" title="Close (Esc)" onClick={onClose}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+          </svg>
+        </button>
+      </header>
+
+      <ConflictNotice conflicts={task.conflicts} deviceNode={deviceNode} onRestore={restore} onDismiss={onDismissConflicts} />
+
+      <div className="field">
+        <label htmlFor={`${id}-title`}>Title</label>
+        <input
+          id={`${id}-title`}
+          ref={titleRef}
+          className="editor__title"
+          value={title.value}
+          maxLength={500}
+          onChange={(e) => title.onChange(e.target.value)}
+          onFocus={title.onFocus}
+          onBlur={title.onBlur}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') e.currentTarget.blur();
+          }}
+        />
+      </div>
+
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-status`}>Status</label>
+          <select
+            id={`${id}-status`}
+            value={task.status}
+            onChange={(e) => {
+              const status = TASK_STATUSES.find((s) => s === e.target.value) ?? 'todo';
+              onChange(status === 'done' ? completionPatch(true) : { status, completedAt: 0 });
+            }}
+          >
+            {TASK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-priority`}>Priority</label>
+          <select
+            id={`${id}-priority`}
+            value={task.priority}
+            onChange={(e) => onChange({ priority: TASK_PRIORITIES.find((p) => p === e.target.value) ?? 'none' })}
+          >
+            {TASK_PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABEL[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-due`}>Due date</label>
+        <div className="field__inline">
+          <input id={`${id}-due`} type="date" value={task.dueDate} onChange={(e) => onChange({ dueDate: e.target.value })} />
+          <button type="button" className="pill" onClick={() => onChange({ dueDate: today })}>
+            Today
+          </button>
+          <button type="button" className="pill" onClick={() => onChange({ dueDate: addDays(today, 1) })}>
+            Tomorrow
+          </button>
+          {task.dueDate !== '' && (
+            <button type="button" className="pill" aria-label="Clear due date" onClick={() => onChange({ dueDate: '' })}>
+              Clear
+            </button>
+          )}
+        </div>
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-list`}>List</label>
+        <select id={`${id}-list`} value={task.listId} onChange={(e) => onChange({ listId: e.target.value })}>
+          <option value="">Inbox</option>
+          {lists.map((list) => (
+            <option key={list.id} value={list.id}>
+              {list.name}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-tags`}>Tags</label>
+        <input
+          id={`${id}-tags`}
+          value={tags.value}
+          placeholder="e.g. home, errands"
+          onChange={(e) => tags.onChange(e.target.value)}
+          onFocus={tags.onFocus}
+          onBlur={tags.onBlur}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') e.currentTarget.blur();
+          }}
+        />
+      </div>
+
+      <div className="field field--grow">
+        <label htmlFor={`${id}-notes`}>Notes</label>
+        <textarea
+          id={`${id}-notes`}
+          value={notes.value}
+          rows={6}
+          maxLength={10_000}
+          placeholder="Add details…"
+          onChange={(e) => notes.onChange(e.target.value)}
+          onFocus={notes.onFocus}
+          onBlur={notes.onBlur}
+        />
+      </div>
+
+      <footer className="editor__footer">
+        <span className="muted">Created {new Date(task.createdAt).toLocaleDateString()}</span>
+        <button type="button" className="button button--danger" onClick={onDelete}>
+          Delete task
+        </button>
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+import type { Task } from '@taskmaster/shared-schema';
+import type { PointerEvent as ReactPointerEvent } from 'react';
+import { formatDue, PRIORITY_LABEL } from './format';
+import { isDone, isOverdue } from './task-query';
+
+export interface TaskItemProps {
+  task: Task;
+  today: string;
+  list?: { name: string; color: string } | undefined;
+  selected: boolean;
+  dragging: boolean;
+  dropIndicator?: 'before' | 'after' | undefined;
+  /** Omitted when the current sort is not the manual order (dragging would have no effect). */
+  onDragStart?: ((event: ReactPointerEvent<HTMLButtonElement>) => void) | undefined;
+  onToggle: (task: Task) => void;
+  onOpen: (task: Task) => void;
+  onDelete: (task: Task) => void;
+  onSelect: (task: Task) => void;
+}
+
+/** One row of the task list: completion checkbox (named by the title), title, metadata, actions. */
+export function TaskItem({ task, today, list, selected, dragging, dropIndicator, onDragStart, onToggle, onOpen, onDelete, onSelect }: TaskItemProps) {
+  const done = isDone(task);
+  const overdue = isOverdue(task, today);
+  const classes = ['task', done && 'task--done', selected && 'task--selected', dragging && 'task--dragging', dropIndicator && `task--drop-${dropIndicator}`]
+    .filter(Boolean)
+    .join(' ');
+  const hasMeta = task.dueDate !== '' || task.priority !== 'none' || list || task.tags.length > 0 || task.notes !== '' || task.conflicts.length > 0;
+
+  return (
+    <li className={classes} data-task-id={task.id} onFocusCapture={() => onSelect(task)}>
+      {onDragStart && (
+        <button
+          type="button"
+          className="task__handle"
+          aria-label={`Reorder ${task.title}`}
+          title="Drag to reorder (or Alt+↑/↓)"
+          onPointerDown={onDragStart}
+        >
+          <svg viewBox="0 0 10 16" aria-hidden="true" width="10" height="16">
+            {[3, 8, 13].map((y) => [3, 7].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.4" />))}
+          </svg>
+        </button>
+      )}
+      <input
+        type="checkbox"
+        className={`task__check task__check--${task.priority}`}
+        checked={done}
+        aria-label={task.title}
+        onChange={() => onToggle(task)}
+      />
+      <div className="task__body">
+        <button type="button" className="task__title" onClick={() => onOpen(task)} aria-describedby={`meta-${task.id}`}>
+          {task.title}
+        </button>
+        {hasMeta && (
+          <div className="task__meta" id={`meta-${task.id}`}>
+            {task.dueDate !== '' && (
+              <span className={`chip chip--due${overdue ? ' chip--overdue' : ''}`}>
+                {overdue ? 'Overdue · ' : ''}
+                {formatDue(task.dueDate, today)}
+              </span>
+            )}
+            {task.priority !== 'none' && (
+              <span className={`chip chip--priority chip--${task.priority}`}>{PRIORITY_LABEL[task.priority]}</span>
+            )}
+            {list && (
+              <span className="chip chip--list">
+                <span className="dot" style={{ background: list.color }} aria-hidden="true" />
+                {list.name}
+              </span>
+            )}
+            {task.tags.map((tag) => (
+              <span key={tag} className="chip chip--tag">
+                #{tag}
+              </span>
+            ))}
+            {task.notes !== '' && (
+              <span className="chip chip--notes" title="Has notes">
+                Notes
+              </span>
+            )}
+            {task.conflicts.length > 0 && (
+              <span className="chip chip--conflict" title="Another device's edit replaced a value">
+                Edited elsewhere
+              </span>
+            )}
+          </div>
+        )}
+      </div>
+      <button type="button" className="icon-button task__delete" aria-label={`Delete ${task.title}`} title="Delete (Del)" onClick={() => onDelete(task)}>
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" fill="currentColor" />
+        </svg>
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,36 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { updateStore } from './update-store';
+
+/** "A new version is ready" with Reload / Later; also confirms once that the app works offline. */
+export function UpdatePrompt() {
+  const state = useSyncExternalStore(updateStore.subscribe, updateStore.get);
+  useEffect(() => {
+    if (!state.offlineReady) return undefined;
+    const timer = window.setTimeout(() => updateStore.set({ offlineReady: false }), 5000);
+    return () => window.clearTimeout(timer);
+  }, [state.offlineReady]);
+  if (state.needRefresh) {
+    return (
+      <div className="toast toast--update" role="alert">
+        <span>A new version of TaskMaster is ready.</span>
+        <button type="button" className="toast__action" onClick={() => void updateStore.apply()}>
+          Reload
+        </button>
+        <button type="button" className="toast__action toast__action--quiet" onClick={() => updateStore.set({ needRefresh: false })}>
+          Later
+        </button>
+      </div>
+    );
+  }
+  if (state.offlineReady) {
+    return (
+      <div className="toast" role="status">
+        <span>TaskMaster is ready to work offline.</span>
+        <button type="button" className="toast__action toast__action--quiet" onClick={() => updateStore.set({ offlineReady: false })}>
+          OK
+        </button>
+      </div>
+    );
+  }
+  return null;
+}
