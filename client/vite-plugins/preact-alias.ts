@@ -11,3 +11,12 @@ export const preactAliases = [
   { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
   { find: /^react$/, replacement: 'preact/compat' },
 ];
+
+/**
+ * For vitest: Testing Library's `main` is CommonJS, whose `require('react-dom')` no alias reaches,
+ * so tests load its ES module build (and inline it, so the aliases above apply inside it).
+ */
+export const testingLibraryPreact = {
+  alias: [{ find: /^@testing-library\/react$/, replacement: '@testing-library/react/dist/@testing-library/react.esm.js' }],
+  inline: ['@testing-library/react', '@testing-library/dom'],
+};

@@ -18,7 +18,8 @@ interface KeyboardContext {
 }
 
 function focusRow(id: string) {
-  document.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"] .task__check`)?.focus();
+  const row = Array.from(document.querySelectorAll<HTMLElement>('[data-task-id]')).find((el) => el.dataset.taskId === id);
+  row?.querySelector<HTMLElement>('.task__check')?.focus();
 }
 
 /** Binds shortcut actions to the current view; returns false for keys it leaves to the browser. */

@@ -50,22 +50,22 @@ export function ListsSidebar({ scope, lists, tags, counts, onNavigate, onAddList
 
   return (
     <nav className="sidebar" aria-label="Lists and filters">
-      <ul className="nav-group">
-        <li>{link({ kind: 'all' }, 'All tasks', counts.all, <Icon d="M4 6h16M4 12h16M4 18h10" />)}</li>
-        <li>{link({ kind: 'today' }, 'Today', counts.today, <Icon d="M5 8h14M7 4v3M17 4v3M5 6h14v14H5z" />)}</li>
-        <li>{link({ kind: 'overdue' }, 'Overdue', counts.overdue, <Icon d="M12 7v5l3 3M12 3a9 9 0 100 18 9 9 0 000-18z" />)}</li>
-        <li>{link({ kind: 'inbox' }, 'Inbox', counts.inbox, <Icon d="M4 13l2-8h12l2 8v6H4zM4 13h5l1 2h4l1-2h5" />)}</li>
-      </ul>
+      <div className="nav-group">
+        {link({ kind: 'all' }, 'All tasks', counts.all, <Icon d="M4 6h16M4 12h16M4 18h10" />)}
+        {link({ kind: 'today' }, 'Today', counts.today, <Icon d="M5 8h14M7 4v3M17 4v3M5 6h14v14H5z" />)}
+        {link({ kind: 'overdue' }, 'Overdue', counts.overdue, <Icon d="M12 7v5l3 3M12 3a9 9 0 100 18 9 9 0 000-18z" />)}
+        {link({ kind: 'inbox' }, 'Inbox', counts.inbox, <Icon d="M4 13l2-8h12l2 8v6H4zM4 13h5l1 2h4l1-2h5" />)}
+      </div>
 
       <h2 className="nav-heading">Lists</h2>
-      <ul className="nav-group">
+      <div className="nav-group">
         {lists.map((list) => (
-          <li key={list.id} className="nav-item">
+          <div key={list.id} className="nav-item">
             {link({ kind: 'list', listId: list.id }, list.name, counts.lists[list.id], <span className="dot" style={{ background: list.color }} aria-hidden="true" />)}
             <ListMenu list={list} onRename={onRenameList} onDelete={onDeleteList} />
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
       <form className="new-list" onSubmit={add}>
         <input aria-label="New list" placeholder="+ New list" value={newList} maxLength={100} onChange={(e) => setNewList(e.target.value)} />
       </form>
@@ -73,11 +73,11 @@ export function ListsSidebar({ scope, lists, tags, counts, onNavigate, onAddList
       {tags.length > 0 && (
         <>
           <h2 className="nav-heading">Tags</h2>
-          <ul className="nav-group nav-group--tags">
+          <div className="nav-group nav-group--tags">
             {tags.map(({ tag, count }) => (
-              <li key={tag}>{link({ kind: 'tag', tag }, `#${tag}`, count)}</li>
+              <div key={tag}>{link({ kind: 'tag', tag }, `#${tag}`, count)}</div>
             ))}
-          </ul>
+          </div>
         </>
       )}
     </nav>

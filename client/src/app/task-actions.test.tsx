@@ -1,0 +1,81 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../db';
+import { createTaskActions } from './task-actions';
+import { TaskApp } from './TaskApp';
+import { useCollections } from './use-collections';
+
+let db: TaskmasterDatabase | undefined;
+let counter = 0;
+
+async function open() {
+  counter += 1;
+  db = await createTaskmasterDatabase({ name: `ui-test-${Date.now()}-${counter}`, storage: getRxStorageMemory() });
+  const clock = await getDeviceClock(db);
+  return { db, clock, actions: createTaskActions(db, clock) };
+}
+
+function Live({ database, actions, node }: { database: TaskmasterDatabase; actions: ReturnType<typeof createTaskActions>; node: string }) {
+  const data = useCollections(database);
+  if (!data.ready) return null;
+  return (
+    <TaskApp
+      tasks={data.tasks}
+      lists={data.lists}
+      actions={actions}
+      sync={{ status: 'offline', pending: 0, lastSyncedAt: null }}
+      deviceNode={node}
+      email="me@example.com"
+      onSignOut={() => undefined}
+    />
+  );
+}
+
+describe('task actions over a real RxDB database', () => {
+  afterEach(async () => {
+    cleanup();
+    await db?.remove();
+    db = undefined;
+  });
+
+  it('stamps a new clock only on the fields an edit changes', async () => {
+    const { db, actions } = await open();
+    const id = await actions.addTask({ title: 'Plan trip', tags: ['travel'] });
+    const before = (await db.tasks.findOne(id).exec())!.toJSON();
+    await actions.updateTask(id, { title: 'Plan the trip', tags: ['travel'] });
+    const after = (await db.tasks.findOne(id).exec())!.toJSON();
+    expect(after.title).toBe('Plan the trip');
+    expect(after.clocks.title! > before.clocks.title!).toBe(true);
+    expect(after.clocks.tags).toBe(before.clocks.tags);
+    expect(after.clocks.notes).toBe(before.clocks.notes);
+  });
+
+  it('deletes as a tombstone and restores on undo', async () => {
+    const { db, actions } = await open();
+    const id = await actions.addTask({ title: 'Temporary' });
+    const task = (await db.tasks.findOne(id).exec())!.toMutableJSON();
+    await actions.deleteTask(id);
+    expect(await db.tasks.findOne(id).exec()).toBeNull();
+    await actions.restoreTask(task);
+    expect((await db.tasks.findOne(id).exec())?.title).toBe('Temporary');
+  });
+
+  it('renders the list from the local database and updates reactively', async () => {
+    const { db: database, clock, actions } = await open();
+    await actions.addTask({ title: 'Existing task' });
+    render(<Live database={database} actions={actions} node={clock.node} />);
+    expect(await screen.findByRole('checkbox', { name: 'Existing task' })).toBeTruthy();
+    const box = screen.getByRole('textbox', { name: 'New task' });
+    fireEvent.input(box, { target: { value: 'Typed task' } });
+    fireEvent.submit(box.closest('form')!);
+    expect(await screen.findByRole('checkbox', { name: 'Typed task' })).toBeTruthy();
+    // New tasks go on top of the manual order.
+    const titles = screen.getAllByRole('checkbox').map((c) => c.getAttribute('aria-label'));
+    expect(titles.slice(0, 2)).toEqual(['Typed task', 'Existing task']);
+    await act(async () => {
+      await actions.updateTask((await database.tasks.findOne({ selector: { title: 'Existing task' } }).exec())!.id, { status: 'done' });
+    });
+    await screen.findByRole('checkbox', { name: 'Existing task', checked: true });
+  });
+});

@@ -1,0 +1,39 @@
+import type { Task, TaskList } from '@taskmaster/shared-schema';
+import { useMemo, useState } from 'react';
+import type { SyncView } from '../features/sync/SyncIndicator';
+import { makeTask } from '../features/tasks/test-fixtures';
+import type { TaskActions } from './task-actions';
+import { TaskApp } from './TaskApp';
+
+/** TaskApp over in-memory state, for component tests that do not need RxDB. */
+export function TaskAppHarness({ initial = [], lists = [], sync }: { initial?: Task[]; lists?: TaskList[]; sync?: SyncView }) {
+  const [tasks, setTasks] = useState<Task[]>(initial);
+  const actions = useMemo<TaskActions>(
+    () => ({
+      addTask: async (fields) => {
+        const task = makeTask({ ...fields });
+        setTasks((all) => [...all, task]);
+        return task.id;
+      },
+      updateTask: async (id, patch) => setTasks((all) => all.map((t) => (t.id === id ? { ...t, ...patch } : t))),
+      deleteTask: async (id) => setTasks((all) => all.filter((t) => t.id !== id)),
+      restoreTask: async (task) => setTasks((all) => [...all, task]),
+      addList: async () => 'l1',
+      updateList: async () => undefined,
+      deleteList: async () => undefined,
+      dismissConflicts: async (_c, id) => setTasks((all) => all.map((t) => (t.id === id ? { ...t, conflicts: [] } : t))),
+    }),
+    [],
+  );
+  return (
+    <TaskApp
+      tasks={tasks}
+      lists={lists}
+      actions={actions}
+      sync={sync ?? { status: 'idle', pending: 0, lastSyncedAt: null }}
+      deviceNode="devicea"
+      email="me@example.com"
+      onSignOut={() => undefined}
+    />
+  );
+}
