@@ -95,7 +95,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     pingTimeout: 20_000,
   });
   fanout.attach(io);
-  const sockets = attachSocketHandlers({ io, auth, sync, logger, rateLimiter: deps.socketRateLimiter, isShuttingDown, now: deps.now });
+  const sockets = attachSocketHandlers({ io, auth, sync, logger, rateLimiter: deps.socketRateLimiter, isShuttingDown, now: deps.now, metrics });
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
     socket.on('disconnect', () => metrics.connectedSockets.dec());

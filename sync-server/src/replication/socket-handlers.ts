@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { BurstyRateLimiter, RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { userRoom } from '../fanout/fanout.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { SyncService } from './sync-service.js';
 
 export interface SocketAuth {
@@ -35,6 +36,7 @@ export interface SocketHandlerOptions {
   rateLimiter?: RateLimiterAbstract;
   isShuttingDown: () => boolean;
   now?: () => number;
+  metrics?: Pick<Metrics, 'pushDocs' | 'pullDocs' | 'pushDuration'>;
 }
 
 function toErrorBody(error: unknown): ErrorBody {
@@ -137,8 +139,26 @@ export function attachSocketHandlers(options: SocketHandlerOptions): { inFlight:
       };
     };
 
-    socket.on('sync:pull', handle('pull', (payload) => sync.pull(userId, payload)));
-    socket.on('sync:push', handle('push', (payload) => sync.push(userId, payload)));
+    const metrics = options.metrics;
+    socket.on(
+      'sync:pull',
+      handle('pull', async (payload) => {
+        const response = await sync.pull(userId, payload);
+        metrics?.pullDocs.inc({ collection: (payload as { collection: string }).collection }, response.documents.length);
+        return response;
+      }),
+    );
+    socket.on(
+      'sync:push',
+      handle('push', async (payload) => {
+        const started = process.hrtime.bigint();
+        const response = await sync.push(userId, payload);
+        const collection = (payload as { collection: string }).collection;
+        metrics?.pushDocs.inc({ collection }, (payload as { rows: unknown[] }).rows.length);
+        metrics?.pushDuration.observe({ collection }, Number(process.hrtime.bigint() - started) / 1e9);
+        return response;
+      }),
+    );
   });
 
   return {
