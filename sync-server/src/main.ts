@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { loadConfig, describeConfig, ConfigError } from './config/config.js';
-import { createLocalFanout } from './fanout/fanout.js';
+import { Redis } from 'ioredis';
+import { createLocalFanout, type Fanout } from './fanout/fanout.js';
+import { createRedisFanout, redisConnectionOptions } from './fanout/redis-fanout.js';
 import { createServer } from './http/create-server.js';
 import { createLogger } from './observability/logger.js';
+import { createRedisAuthRateLimiter, createRedisEventRateLimiter } from './replication/rate-limiters.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 
 /** The composition root: read config, build store, fan-out and logger, then serve. */
@@ -19,13 +22,27 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   logger.info({ config: describeConfig(config) }, 'configuration');
-  if (config.mongodbUri || config.redisUrl) {
-    logger.warn('MONGODB_URI / REDIS_URL are set but this build only has the embedded SQLite store and in-process fan-out');
+  if (config.mongodbUri) {
+    logger.warn('MONGODB_URI is set but this build only has the embedded SQLite store');
   }
   const store = createSqliteStore({ file: join(config.dataDir, 'taskmaster.sqlite') });
   await store.ready();
-  const fanout = createLocalFanout();
-  const server = createServer({ config, store, fanout, logger });
+
+  // Scaled mode: fan-out, rate-limit counters and presence go through Redis (clients built here only).
+  let fanout: Fanout = createLocalFanout();
+  let redisDeps: Pick<Parameters<typeof createServer>[0], 'socketRateLimiter' | 'authRateLimiter'> = {};
+  const redisClients: Redis[] = [];
+  if (config.redisUrl) {
+    const pub = new Redis(redisConnectionOptions(config.redisUrl, 'pub'));
+    const sub = new Redis(redisConnectionOptions(config.redisUrl, 'sub'));
+    redisClients.push(pub, sub);
+    fanout = createRedisFanout({ pub, sub, logger, currentSeq: (userId, collection) => store.currentSeq(userId, collection) });
+    redisDeps = {
+      socketRateLimiter: createRedisEventRateLimiter(pub),
+      authRateLimiter: config.authRateLimitPerMinute > 0 ? createRedisAuthRateLimiter(pub, config.authRateLimitPerMinute) : undefined,
+    };
+  }
+  const server = createServer({ config, store, fanout, logger, ...redisDeps });
   const port = await server.listen(config.port, config.host);
   logger.info({ port, host: config.host, store: store.kind, fanout: fanout.kind }, `TaskMaster listening on http://localhost:${port}`);
 
@@ -37,6 +54,7 @@ async function main(): Promise<void> {
     server
       .close()
       .then(() => fanout.close())
+      .then(() => Promise.all(redisClients.map((client) => client.quit().catch(() => client.disconnect()))))
       .then(() => store.close())
       .then(
         () => process.exit(0),
