@@ -1,12 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { openUserDatabase } from './app/open-database';
 import { registerServiceWorker } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { createSession, localStorageSessionStore } from './sync/session';
 import './styles/app.css';
 
 const session = createSession({ baseUrl: '', store: localStorageSessionStore() });
+// Start opening IndexedDB now, in parallel with React's first render.
+if (session.user) void openUserDatabase(session.user.id).catch(() => undefined);
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');
 
@@ -19,6 +22,8 @@ createRoot(root).render(
   </StrictMode>,
 );
 
+// The service worker is not needed to show the tasks: register it once the page is idle.
 window.addEventListener('load', () => {
-  void registerServiceWorker();
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
+  idle(() => void registerServiceWorker());
 });

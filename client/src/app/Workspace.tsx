@@ -1,8 +1,8 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { requestPersistence } from '../features/settings/storage';
 import type { Session } from '../sync/session';
-import { openUserDatabase, type OpenedDatabase } from './open-database';
+import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { createTaskActions } from './task-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
@@ -19,33 +19,42 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     openUserDatabase(user.id).then(
       (result) => {
         current = result;
-        if (closed) void result.db.close();
+        if (closed) void closeUserDatabase(user.id, result);
         else setOpened(result);
       },
       (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
     );
     // The user is signed in and cares about these tasks: ask the browser not to evict them.
-    void requestPersistence();
+    const persist = window.setTimeout(() => void requestPersistence(), 1000);
     return () => {
       closed = true;
-      if (current && !current.db.closed) void current.db.close();
+      window.clearTimeout(persist);
+      if (current) void closeUserDatabase(user.id, current);
     };
   }, [user.id]);
 
   const data = useCollections(opened?.db ?? null);
-  const sync = useSync(opened, session);
+  // Sync (socket.io and the replication code) loads only once the tasks are on screen.
+  const sync = useSync(data.ready ? opened : null, session);
+  useLayoutEffect(() => {
+    // Read by the bench: navigation start to the task list from IndexedDB committed to the DOM.
+    if (data.ready) performance.mark('taskmaster:tasks-visible');
+  }, [data.ready]);
   const actions = useMemo(() => (opened ? createTaskActions(opened.db, opened.clock) : null), [opened]);
 
   const signOut = useCallback(async () => {
     await sync.stop();
     try {
       // Signing out removes this user's local data (and replication checkpoints) from the device.
-      await opened?.db.remove();
+      if (opened) {
+        await opened.db.remove();
+        await closeUserDatabase(user.id, opened);
+      }
     } finally {
       await session.signOut();
     }
     for (const key of Object.keys(window.localStorage)) if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
-  }, [opened, session, sync]);
+  }, [opened, session, sync, user.id]);
 
   if (failure) {
     return (

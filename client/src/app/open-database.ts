@@ -28,13 +28,33 @@ export interface OpenedDatabase {
   clock: HybridLogicalClock;
 }
 
-/** Opens the signed-in user's local database (shared by every tab through multiInstance). */
-export async function openUserDatabase(userId: string): Promise<OpenedDatabase> {
-  const db = await createTaskmasterDatabase({
-    name: databaseName(userId),
-    storage: await storageForEnvironment(),
-    multiInstance: true,
-  });
-  const clock = await getDeviceClock(db);
-  return { db, clock };
+const opening = new Map<string, Promise<OpenedDatabase>>();
+
+/**
+ * Opens the signed-in user's local database (shared by every tab through multiInstance). Memoized,
+ * so main.tsx can start opening IndexedDB before React's first render and the workspace picks up
+ * the same promise.
+ */
+export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
+  let promise = opening.get(userId);
+  if (!promise) {
+    promise = (async () => {
+      const db = await createTaskmasterDatabase({
+        name: databaseName(userId),
+        storage: await storageForEnvironment(),
+        multiInstance: true,
+      });
+      const clock = await getDeviceClock(db);
+      return { db, clock };
+    })();
+    opening.set(userId, promise);
+    promise.catch(() => opening.delete(userId));
+  }
+  return promise;
+}
+
+/** Closes the user's database and forgets it, so the next open starts afresh. */
+export async function closeUserDatabase(userId: string, opened: OpenedDatabase): Promise<void> {
+  if (opening.get(userId) && (await opening.get(userId)) === opened) opening.delete(userId);
+  if (!opened.db.closed) await opened.db.close();
 }
