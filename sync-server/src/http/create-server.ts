@@ -126,6 +126,10 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
         await Promise.race([sockets.idle(), grace]);
         io.local.emit('sync:reconnect', { reason: 'server-shutdown' });
+        // Devices disconnect themselves on `sync:reconnect`; give them (and the acks still in the
+        // socket buffers) a moment before closing whatever is left.
+        const deadline = Date.now() + 1000;
+        while (io.of('/').sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         io.local.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();
