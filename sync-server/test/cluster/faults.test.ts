@@ -1,0 +1,128 @@
+import { io as connectSocket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDevice, eventually, registerAccount, type Device } from '../helpers/device.js';
+import { connectionsPerInstance, expectConverged, onlineDevice, startCluster, writeTasks, type Cluster } from './helpers/cluster.js';
+import type { Instance } from './helpers/instance.js';
+import { missingBinaries, waitForLine } from './helpers/processes.js';
+
+const skip = missingBinaries('redis-server', 'nginx');
+
+/** The instance holding the most device connections (the one whose loss hurts). */
+async function busiest(cluster: Cluster): Promise<{ victim: Instance; connections: number }> {
+  const counts = await connectionsPerInstance(cluster.instances);
+  const index = counts.indexOf(Math.max(...counts));
+  return { victim: cluster.instances[index]!, connections: counts[index]! };
+}
+
+/** Every one of `devices` holds at least the tasks `ids`. */
+async function expectHas(devices: Device[], ids: string[], timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => {
+    for (const device of devices) expect((await device.tasks()).map((t) => t.id)).toEqual(expect.arrayContaining(ids));
+  }, timeoutMs);
+}
+
+/** A fresh device that pulls everything through `url`: what the server really holds. */
+async function serverTaskIds(cluster: Cluster, url: string, account: Parameters<typeof createDevice>[1]): Promise<string[]> {
+  const probe = await onlineDevice(cluster, url, account, 'probe');
+  return (await probe.tasks()).map((t) => t.id).sort();
+}
+
+describe.skipIf(skip)('cluster faults (real processes, own redis-server and nginx)', () => {
+  let cluster: Cluster | undefined;
+  afterEach(async () => {
+    await cluster?.dispose();
+    cluster = undefined;
+  });
+
+  it('[R1] an instance SIGKILLed while devices push: they reconnect through nginx to another instance and lose nothing', async () => {
+    cluster = await startCluster({ instances: 3, nginx: true });
+    const url = cluster.nginx!.url;
+    const account = await registerAccount(url);
+    const devices: Device[] = [];
+    for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+    const { victim, connections } = await busiest(cluster);
+    expect(connections).toBeGreaterThanOrEqual(2);
+
+    const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} while killing`, 15)));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exit = await victim.signal('SIGKILL');
+    expect(exit.signal).toBe('SIGKILL');
+    const ids = (await writing).flat();
+    await expectConverged(devices, ids, 30_000);
+    expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
+    const survivors = cluster.instances.filter((i) => i !== victim);
+    const counts = await connectionsPerInstance(survivors);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(devices.length);
+  });
+
+  it('[R1][R3] Redis down for a while: instances keep serving their own devices; when it is back every device converges', async () => {
+    cluster = await startCluster({ instances: 2, env: { AUTH_RATE_LIMIT_PER_MINUTE: '1000' } });
+    const [one, two] = cluster.instances as [Instance, Instance];
+    const account = await registerAccount(one.url);
+    const a1 = await onlineDevice(cluster, one.url, account, 'a1@1');
+    const a2 = await onlineDevice(cluster, one.url, account, 'a2@1');
+    const b1 = await onlineDevice(cluster, two.url, account, 'b1@2');
+    const before = await writeTasks(a1, 2, 'before outage', 10);
+    await expectConverged([a1, a2, b1], before, 10_000);
+
+    await cluster.redis.stop();
+    // Each instance still serves its own devices: a1's writes reach a2 (same instance) live, the
+    // Redis-backed limiters fall back to memory, and REST sign-in still works.
+    const duringOne = await writeTasks(a1, 5, 'outage on instance 1', 10);
+    await a1.sync!.awaitInSync();
+    await expectHas([a2], duringOne);
+    const duringTwo = await writeTasks(b1, 5, 'outage on instance 2', 10);
+    await b1.sync!.awaitInSync();
+    const late = await createDevice(two.url, account, 'signed-in-during-outage');
+    cluster.devices.push(late);
+    expect((await fetch(`${one.url}/readyz`)).status).toBe(200);
+
+    // Nothing reached instance 1 from instance 2 (b1's push also made b1 pull a1's changes itself).
+    expect((await a1.tasks()).map((t) => t.id)).not.toEqual(expect.arrayContaining(duringTwo));
+
+    await cluster.redis.restart();
+    // No further writes: the instances notice Redis is back and hint their devices to pull (rule R3).
+    const all = [...before, ...duringOne, ...duringTwo];
+    await expectConverged([a1, a2, b1], all, 20_000);
+    // And live fan-out across instances works again.
+    const after = await writeTasks(b1, 2, 'after outage', 10);
+    await expectConverged([a1, a2, b1], [...all, ...after], 10_000);
+  });
+
+  it('[R1] SIGTERM: stops accepting connections, finishes pushes, tells devices to reconnect; they continue elsewhere', async () => {
+    cluster = await startCluster({ instances: 3, nginx: true });
+    const url = cluster.nginx!.url;
+    const account = await registerAccount(url);
+    const devices: Device[] = [];
+    for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+    let reconnectHints = 0;
+    for (const device of devices) (await device.sync!.socket).on('sync:reconnect', () => (reconnectHints += 1));
+    const { victim, connections } = await busiest(cluster);
+
+    const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} during shutdown`, 15)));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited = victim.signal('SIGTERM');
+    await waitForLine(victim.child, (line) => line.includes('signal received'), 10_000, 'SIGTERM handling');
+    // A new connection straight to the draining instance is refused (at the handshake or the TCP port).
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connectSocket(victim.url, { transports: ['websocket'], reconnection: false, auth: { token: account.tokens.accessToken } });
+      socket.on('connect', () => {
+        socket.close();
+        resolve('connected');
+      });
+      socket.on('connect_error', (error: Error) => {
+        socket.close();
+        resolve(error.message);
+      });
+    });
+    expect(refused).not.toBe('connected');
+    const exit = await exited;
+    expect(exit.code).toBe(0);
+    expect(victim.logs().some((line) => line.includes('"msg":"shut down"'))).toBe(true);
+    expect(reconnectHints).toBe(connections);
+
+    const ids = (await writing).flat();
+    await expectConverged(devices, ids, 30_000);
+    expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
+  });
+});
