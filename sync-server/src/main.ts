@@ -36,15 +36,24 @@ async function main(): Promise<void> {
     const pub = new Redis(redisConnectionOptions(config.redisUrl, 'pub'));
     const sub = new Redis(redisConnectionOptions(config.redisUrl, 'sub'));
     redisClients.push(pub, sub);
-    fanout = createRedisFanout({ pub, sub, logger, currentSeq: (userId, collection) => store.currentSeq(userId, collection) });
+    fanout = createRedisFanout({
+      pub,
+      sub,
+      logger,
+      currentSeq: (userId, collection) => store.currentSeq(userId, collection),
+    });
     redisDeps = {
       socketRateLimiter: createRedisEventRateLimiter(pub),
-      authRateLimiter: config.authRateLimitPerMinute > 0 ? createRedisAuthRateLimiter(pub, config.authRateLimitPerMinute) : undefined,
+      authRateLimiter:
+        config.authRateLimitPerMinute > 0 ? createRedisAuthRateLimiter(pub, config.authRateLimitPerMinute) : undefined,
     };
   }
   const server = createServer({ config, store, fanout, logger, ...redisDeps });
   const port = await server.listen(config.port, config.host);
-  logger.info({ port, host: config.host, store: store.kind, fanout: fanout.kind }, `TaskMaster listening on http://localhost:${port}`);
+  logger.info(
+    { port, host: config.host, store: store.kind, fanout: fanout.kind },
+    `TaskMaster listening on http://localhost:${port}`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

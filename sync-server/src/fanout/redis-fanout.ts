@@ -77,7 +77,9 @@ function guardPublisher(pub: Redis, onDropped: (error: unknown) => void): Redis 
           });
       }
       const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' && prop !== 'constructor' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return typeof value === 'function' && prop !== 'constructor'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
     },
   });
 }
@@ -103,7 +105,10 @@ export function createRedisFanout(options: RedisFanoutOptions): RedisFanout {
     dropped += 1;
     pubWasDown = true;
     // One line per outage would be nicer, but dropped messages are rare and worth seeing.
-    logger?.warn({ err: error, dropped }, 'fan-out message not published (Redis unreachable); devices will catch up by pull');
+    logger?.warn(
+      { err: error, dropped },
+      'fan-out message not published (Redis unreachable); devices will catch up by pull',
+    );
   });
 
   async function hintLocalDevices(): Promise<number> {

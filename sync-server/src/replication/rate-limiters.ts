@@ -1,6 +1,11 @@
 import { PROTOCOL_LIMITS } from '@taskmaster/shared-schema';
 import type { Redis } from 'ioredis';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { AuthRateLimiter } from '../auth/auth-router.js';
 
 /**
@@ -32,6 +37,10 @@ export function createRedisEventRateLimiter(client: Redis, keyPrefix = 'taskmast
  * The auth REST limiter (login, register, refresh per client IP) with its counters in Redis, so a
  * client cannot multiply its attempts by the number of instances behind the load balancer.
  */
-export function createRedisAuthRateLimiter(client: Redis, pointsPerMinute: number, keyPrefix = 'taskmaster:auth'): AuthRateLimiter {
+export function createRedisAuthRateLimiter(
+  client: Redis,
+  pointsPerMinute: number,
+  keyPrefix = 'taskmaster:auth',
+): AuthRateLimiter {
   return redisLimiter(client, keyPrefix, pointsPerMinute, 60);
 }

@@ -1,7 +1,14 @@
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDevice, eventually, registerAccount, type Device } from '../helpers/device.js';
-import { connectionsPerInstance, expectConverged, onlineDevice, startCluster, writeTasks, type Cluster } from './helpers/cluster.js';
+import {
+  connectionsPerInstance,
+  expectConverged,
+  onlineDevice,
+  startCluster,
+  writeTasks,
+  type Cluster,
+} from './helpers/cluster.js';
 import type { Instance } from './helpers/instance.js';
 import { missingBinaries, waitForLine } from './helpers/processes.js';
 
@@ -22,7 +29,11 @@ async function expectHas(devices: Device[], ids: string[], timeoutMs = 10_000): 
 }
 
 /** A fresh device that pulls everything through `url`: what the server really holds. */
-async function serverTaskIds(cluster: Cluster, url: string, account: Parameters<typeof createDevice>[1]): Promise<string[]> {
+async function serverTaskIds(
+  cluster: Cluster,
+  url: string,
+  account: Parameters<typeof createDevice>[1],
+): Promise<string[]> {
   const probe = await onlineDevice(cluster, url, account, 'probe');
   return (await probe.tasks()).map((t) => t.id).sort();
 }
@@ -105,7 +116,11 @@ describe.skipIf(skip)('cluster faults (real processes, own redis-server and ngin
     await waitForLine(victim.child, (line) => line.includes('signal received'), 10_000, 'SIGTERM handling');
     // A new connection straight to the draining instance is refused (at the handshake or the TCP port).
     const refused = await new Promise<string>((resolve) => {
-      const socket = connectSocket(victim.url, { transports: ['websocket'], reconnection: false, auth: { token: account.tokens.accessToken } });
+      const socket = connectSocket(victim.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        auth: { token: account.tokens.accessToken },
+      });
       socket.on('connect', () => {
         socket.close();
         resolve('connected');

@@ -22,7 +22,11 @@ export interface Cluster {
  * `count` sync-server processes sharing one SQLite file (DATA_DIR) and one redis-server, optionally
  * behind nginx rendered from docker/nginx.conf. Everything listens on 127.0.0.1 or a unix socket.
  */
-export async function startCluster(options: { instances: number; nginx?: boolean; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(options: {
+  instances: number;
+  nginx?: boolean;
+  env?: Record<string, string>;
+}): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'taskmaster-cluster-'));
   const cluster: Cluster = {
     dir,
@@ -41,14 +45,20 @@ export async function startCluster(options: { instances: number; nginx?: boolean
     cluster.redis = await startRedis(dir);
     const dataDir = join(dir, 'data');
     // The first instance creates the schema; the others then open the same file concurrently.
-    cluster.instances.push(await startInstance({ name: 'instance-1', dataDir, redisUrl: cluster.redis.url, env: options.env }));
+    cluster.instances.push(
+      await startInstance({ name: 'instance-1', dataDir, redisUrl: cluster.redis.url, env: options.env }),
+    );
     const rest = await Promise.all(
       Array.from({ length: options.instances - 1 }, (_, i) =>
         startInstance({ name: `instance-${i + 2}`, dataDir, redisUrl: cluster.redis.url, env: options.env }),
       ),
     );
     cluster.instances.push(...rest);
-    if (options.nginx) cluster.nginx = await startNginx(join(dir, 'nginx'), cluster.instances.map((i) => i.address));
+    if (options.nginx)
+      cluster.nginx = await startNginx(
+        join(dir, 'nginx'),
+        cluster.instances.map((i) => i.address),
+      );
   } catch (error) {
     await cluster.dispose();
     throw error;
@@ -57,7 +67,13 @@ export async function startCluster(options: { instances: number; nginx?: boolean
 }
 
 /** A device signed in at `url` and replicating live with `syncUrl` (defaults to `url`). */
-export async function onlineDevice(cluster: Cluster, url: string, account: Account, name: string, syncUrl = url): Promise<Device> {
+export async function onlineDevice(
+  cluster: Cluster,
+  url: string,
+  account: Account,
+  name: string,
+  syncUrl = url,
+): Promise<Device> {
   const device = await createDevice(url, account, name);
   cluster.devices.push(device);
   await device.goOnline({ url: syncUrl });
@@ -82,7 +98,10 @@ export async function expectConverged(devices: Device[], ids: string[], timeoutM
   await eventually(async () => {
     const states = await Promise.all(devices.map((d) => d.tasks()));
     for (const [i, tasks] of states.entries()) {
-      expect(tasks.map((t) => t.id), `device ${devices[i]!.name}`).toEqual(expected);
+      expect(
+        tasks.map((t) => t.id),
+        `device ${devices[i]!.name}`,
+      ).toEqual(expected);
     }
     for (const tasks of states.slice(1)) expect(tasks).toEqual(states[0]);
   }, timeoutMs);

@@ -23,7 +23,10 @@ function newest(dir: string, keep: (name: string) => boolean): number {
 function distIsFresh(): boolean {
   if (!existsSync(DIST_MAIN)) return false;
   const source = (name: string) => name.endsWith('.ts') && !name.endsWith('.test.ts');
-  const sources = Math.max(newest(join(REPO, 'sync-server/src'), source), newest(join(REPO, 'shared-schema/src'), source));
+  const sources = Math.max(
+    newest(join(REPO, 'sync-server/src'), source),
+    newest(join(REPO, 'shared-schema/src'), source),
+  );
   return newest(join(REPO, 'sync-server/dist'), (name) => name.endsWith('.js')) >= sources;
 }
 
@@ -49,13 +52,21 @@ export function ensureBuilt(): Promise<void> {
     }
     try {
       if (distIsFresh()) return;
-      execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'sync-server'], { cwd: REPO, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'sync-server'], {
+        cwd: REPO,
+        stdio: 'pipe',
+      });
     } catch (error) {
       const output = String((error as { stdout?: Buffer }).stdout ?? error);
       if (!existsSync(DIST_MAIN)) {
-        throw new Error(`cluster tests need the compiled server (${DIST_MAIN}); \`tsc -b sync-server\` failed:\n${output}`);
+        throw new Error(
+          `cluster tests need the compiled server (${DIST_MAIN}); \`tsc -b sync-server\` failed:\n${output}`,
+          { cause: error },
+        );
       }
-      console.warn(`[cluster] tsc -b sync-server failed; running the existing, possibly stale, dist:\n${output.slice(0, 2000)}`);
+      console.warn(
+        `[cluster] tsc -b sync-server failed; running the existing, possibly stale, dist:\n${output.slice(0, 2000)}`,
+      );
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }

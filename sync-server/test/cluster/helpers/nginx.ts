@@ -66,7 +66,10 @@ export async function startNginx(dir: string, upstreams: string[]): Promise<Test
   const port = await freePort();
   const confFile = join(dir, 'nginx.conf');
   const write = (list: string[]) =>
-    writeFileSync(confFile, renderNginxConfig(template, { upstreams: list, listen: `127.0.0.1:${port}`, dir, failTimeout: '2s' }));
+    writeFileSync(
+      confFile,
+      renderNginxConfig(template, { upstreams: list, listen: `127.0.0.1:${port}`, dir, failTimeout: '2s' }),
+    );
   write(upstreams);
   const globals = `daemon off; master_process on; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'error.log')} warn;`;
   const test = spawnChild(binary, ['-t', '-p', dir, '-c', confFile, '-g', globals]);
@@ -76,7 +79,8 @@ export async function startNginx(dir: string, upstreams: string[]): Promise<Test
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (!child.isRunning()) throw new Error(`nginx exited:\n${child.output.join('\n')}\n${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+    if (!child.isRunning())
+      throw new Error(`nginx exited:\n${child.output.join('\n')}\n${readFileSync(join(dir, 'error.log'), 'utf8')}`);
     try {
       await fetch(`${url}/healthz`);
       break;

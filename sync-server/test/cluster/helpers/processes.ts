@@ -65,7 +65,11 @@ export function spawnChild(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void; keepLines?: number } = {},
 ): Child {
-  const proc = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const keep = options.keepLines ?? 400;
   let running = true;
@@ -112,7 +116,12 @@ export function spawnChild(
 }
 
 /** Resolves when `predicate` passes on a line of the child's output; rejects on exit or timeout. */
-export function waitForLine(child: Child, predicate: (line: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+export function waitForLine(
+  child: Child,
+  predicate: (line: string) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const found = child.output.find(predicate);
     if (found !== undefined) return resolve(found);
@@ -121,11 +130,24 @@ export function waitForLine(child: Child, predicate: (line: string) => boolean, 
       if (line !== undefined) finish(() => resolve(line));
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${child.output.slice(-30).join('\n')}`))),
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${what}; output:\n${child.output.slice(-30).join('\n')}`,
+            ),
+          ),
+        ),
       timeoutMs,
     );
     void child.exited.then((exit) =>
-      finish(() => reject(new Error(`${what}: process exited (${exit.code ?? exit.signal}); output:\n${child.output.slice(-30).join('\n')}`))),
+      finish(() =>
+        reject(
+          new Error(
+            `${what}: process exited (${exit.code ?? exit.signal}); output:\n${child.output.slice(-30).join('\n')}`,
+          ),
+        ),
+      ),
     );
     const finish = (then: () => void) => {
       clearTimeout(timer);

@@ -37,14 +37,22 @@ export async function startRedis(dir: string): Promise<TestRedis> {
   const socketPath = join(dir, 'redis.sock');
   const launch = async () => {
     const child = spawnChild(binary, [
-      '--port', '0',
-      '--unixsocket', socketPath,
-      '--unixsocketperm', '700',
-      '--save', '',
-      '--appendonly', 'no',
-      '--dir', dir,
-      '--daemonize', 'no',
-      '--loglevel', 'warning',
+      '--port',
+      '0',
+      '--unixsocket',
+      socketPath,
+      '--unixsocketperm',
+      '700',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
     ]);
     const deadline = Date.now() + 10_000;
     while (!(await canConnect(socketPath))) {
