@@ -2,7 +2,7 @@ import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { requestPersistence } from '../features/settings/storage';
 import type { Session } from '../sync/session';
-import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
+import { closeUserDatabase, openUserDatabase, removeUserDatabase, type OpenedDatabase } from './open-database';
 import { createTaskActions } from './task-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
@@ -46,10 +46,7 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     await sync.stop();
     try {
       // Signing out removes this user's local data (and replication checkpoints) from the device.
-      if (opened) {
-        await opened.db.remove();
-        await closeUserDatabase(user.id, opened);
-      }
+      if (opened) await removeUserDatabase(user.id, opened);
     } finally {
       await session.signOut();
     }

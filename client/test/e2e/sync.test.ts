@@ -7,6 +7,7 @@ import {
   editTask,
   hasChromium,
   launchBrowser,
+  PASSWORD,
   signIn,
   signUp,
   taskItem,
@@ -98,5 +99,29 @@ describe.skipIf(!hasChromium)('e2e: sync between devices in Chromium', () => {
     for (const page of [pageA, pageB]) {
       await taskItem(page, 'Shared task, renamed on A').getByText('Urgent').waitFor({ timeout: 15_000 });
     }
+  });
+
+  it('sign-out removes the local data; signing in again rebuilds it from the server', async () => {
+    const email = uniqueEmail('signout');
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signUp(page, server.url, email);
+    await addTask(page, 'Kept on the server');
+    await waitForSyncStatus(page, 'idle');
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    expect((await databases()).some((name) => name.includes('taskmaster-'))).toBe(true);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').waitFor();
+    await expect.poll(async () => (await databases()).some((name) => name.includes('taskmaster-'))).toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem('taskmaster.session'))).toBeNull();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await taskItem(page, 'Kept on the server').waitFor({ timeout: 15_000 });
   });
 });
