@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startAppServer } from '../test/e2e/support/app-server.js';
 import { CLIENT_DIR } from '../test/e2e/support/client-build.js';
-import { addTask, editTask, launchBrowser, signIn, signUp, taskItem, uniqueEmail, waitForSyncStatus } from '../test/e2e/support/browser.js';
+import {
+  addTask,
+  editTask,
+  launchBrowser,
+  signIn,
+  signUp,
+  taskItem,
+  uniqueEmail,
+  waitForSyncStatus,
+} from '../test/e2e/support/browser.js';
 
 const out = (name: string) => join(CLIENT_DIR, 'docs', 'screenshots', name);
 
@@ -16,12 +25,21 @@ async function seed(page: Page) {
   await page.getByRole('textbox', { name: 'New list' }).fill('Work');
   await page.getByRole('textbox', { name: 'New list' }).press('Enter');
   await page.getByRole('heading', { name: 'Work' }).waitFor();
-  for (const title of ['Prepare the quarterly review !high', 'Reply to the design feedback #email', 'Book a room for the offsite']) {
+  for (const title of [
+    'Prepare the quarterly review !high',
+    'Reply to the design feedback #email',
+    'Book a room for the offsite',
+  ]) {
     await box.fill(title);
     await box.press('Enter');
   }
   await page.getByRole('link', { name: /All tasks/ }).click();
-  for (const title of ['Renew passport !urgent', 'Buy oat milk #groceries', 'Call the dentist', 'Plan the weekend hike #outdoors !low']) {
+  for (const title of [
+    'Renew passport !urgent',
+    'Buy oat milk #groceries',
+    'Call the dentist',
+    'Plan the weekend hike #outdoors !low',
+  ]) {
     await box.fill(title);
     await box.press('Enter');
   }
@@ -39,7 +57,12 @@ const browser = await launchBrowser();
 try {
   const email = uniqueEmail('screens');
   const laptop = await browser.newContext({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
-  const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 780 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
   const a = await laptop.newPage();
   const b = await phone.newPage();
   await signUp(a, server.url, email);

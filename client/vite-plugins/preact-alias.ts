@@ -17,6 +17,8 @@ export const preactAliases = [
  * so tests load its ES module build (and inline it, so the aliases above apply inside it).
  */
 export const testingLibraryPreact = {
-  alias: [{ find: /^@testing-library\/react$/, replacement: '@testing-library/react/dist/@testing-library/react.esm.js' }],
+  alias: [
+    { find: /^@testing-library\/react$/, replacement: '@testing-library/react/dist/@testing-library/react.esm.js' },
+  ],
   inline: ['@testing-library/react', '@testing-library/dom'],
 };

@@ -68,7 +68,12 @@ export function AuthScreen({ session }: { session: Session }) {
             </button>
           ))}
         </div>
-        <form className="auth__form" onSubmit={(e) => void submit(e)} aria-label={signUp ? 'Sign up' : 'Sign in'} noValidate>
+        <form
+          className="auth__form"
+          onSubmit={(e) => void submit(e)}
+          aria-label={signUp ? 'Sign up' : 'Sign in'}
+          noValidate
+        >
           <div className="field">
             <label htmlFor={`${id}-email`}>Email</label>
             <input

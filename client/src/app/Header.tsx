@@ -12,7 +12,16 @@ interface HeaderProps {
   onOpenHelp: () => void;
 }
 
-export function Header({ search, onSearch, searchRef, sync, sidebarOpen, onToggleSidebar, onOpenSettings, onOpenHelp }: HeaderProps) {
+export function Header({
+  search,
+  onSearch,
+  searchRef,
+  sync,
+  sidebarOpen,
+  onToggleSidebar,
+  onOpenSettings,
+  onOpenHelp,
+}: HeaderProps) {
   return (
     <header className="topbar">
       <button
@@ -46,11 +55,20 @@ export function Header({ search, onSearch, searchRef, sync, sidebarOpen, onToggl
         />
       </div>
       {sync}
-      <button type="button" className="icon-button topbar__help" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onOpenHelp}>
+      <button
+        type="button"
+        className="icon-button topbar__help"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={onOpenHelp}
+      >
         <Icon d="M3 7h18v10H3zM7 11h1M11 11h1M15 11h1M7 14h10" size={20} />
       </button>
       <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={onOpenSettings}>
-        <Icon d="M12 9a3 3 0 100 6 3 3 0 000-6zM19 12l2-1-2-4-2 1-2-1V5h-4v2L9 8 7 7 5 11l2 1v0l-2 1 2 4 2-1 2 1v2h4v-2l2-1 2 1 2-4z" size={20} />
+        <Icon
+          d="M12 9a3 3 0 100 6 3 3 0 000-6zM19 12l2-1-2-4-2 1-2-1V5h-4v2L9 8 7 7 5 11l2 1v0l-2 1 2 4 2-1 2 1v2h4v-2l2-1 2 1 2-4z"
+          size={20}
+        />
       </button>
     </header>
   );

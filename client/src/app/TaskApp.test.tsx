@@ -52,7 +52,10 @@ describe('TaskApp', () => {
   it('filters by status and searches offline', async () => {
     render(
       <TaskAppHarness
-        initial={[makeTask({ title: 'Open one', notes: 'blue' }), makeTask({ title: 'Finished', status: 'done', completedAt: 1 })]}
+        initial={[
+          makeTask({ title: 'Open one', notes: 'blue' }),
+          makeTask({ title: 'Finished', status: 'done', completedAt: 1 }),
+        ]}
       />,
     );
     fireEvent.click(screen.getByRole('radio', { name: 'Active' }));
@@ -77,7 +80,9 @@ describe('TaskApp', () => {
   });
 
   it('supports keyboard shortcuts: N focuses the new task box, J selects, X completes, # deletes', async () => {
-    render(<TaskAppHarness initial={[makeTask({ title: 'First', order: 1 }), makeTask({ title: 'Second', order: 2 })]} />);
+    render(
+      <TaskAppHarness initial={[makeTask({ title: 'First', order: 1 }), makeTask({ title: 'Second', order: 2 })]} />,
+    );
     fireEvent.keyDown(document.body, { key: 'n' });
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'New task' }));
     (document.activeElement as HTMLElement).blur();

@@ -60,7 +60,10 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
   const searchRef = useRef<HTMLInputElement>(null);
   const today = localDay();
 
-  const sortedLists = useMemo(() => [...lists].filter((l) => !l.archived).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name)), [lists]);
+  const sortedLists = useMemo(
+    () => [...lists].filter((l) => !l.archived).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name)),
+    [lists],
+  );
   const visible = useMemo(
     () => queryTasks(tasks, { scope, status: prefs.status, sort: prefs.sort, search: deferredSearch, today }),
     [tasks, scope, prefs.status, prefs.sort, deferredSearch, today],
@@ -131,7 +134,9 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
         onNavigate={go}
         onAddList={(name) =>
           commands.run(
-            actions.addList({ name, order: (sortedLists.at(-1)?.order ?? 0) + 1 }).then((id) => go({ kind: 'list', listId: id })),
+            actions
+              .addList({ name, order: (sortedLists.at(-1)?.order ?? 0) + 1 })
+              .then((id) => go({ kind: 'list', listId: id })),
           )
         }
         onRenameList={(list, name) => commands.run(actions.updateList(list.id, { name }))}
@@ -143,11 +148,22 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
       />
       <main className="main" aria-labelledby="view-title">
         <div className="main__inner">
-          <Toolbar title={scopeTitle(scope, sortedLists)} count={visible.filter((t) => t.status !== 'done').length} prefs={prefs} onPrefs={setPrefs} />
+          <Toolbar
+            title={scopeTitle(scope, sortedLists)}
+            count={visible.filter((t) => t.status !== 'done').length}
+            prefs={prefs}
+            onPrefs={setPrefs}
+          />
           <ConflictBanner tasks={tasks} onReview={open} />
           <QuickAdd onAdd={commands.add} inputRef={quickAddRef} />
           {visible.length === 0 ? (
-            <EmptyState scope={scope} status={prefs.status} search={deferredSearch} hasAnyTask={tasks.length > 0} onClearSearch={() => setSearch('')} />
+            <EmptyState
+              scope={scope}
+              status={prefs.status}
+              search={deferredSearch}
+              hasAnyTask={tasks.length > 0}
+              onClearSearch={() => setSearch('')}
+            />
           ) : (
             <TaskListView
               tasks={visible}
@@ -182,11 +198,17 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
       )}
       <div className="toasts">
         {commands.undo && (
-          <UndoToast message={`Deleted “${commands.undo.task.title}”`} onUndo={commands.undoDelete} onExpire={commands.clearUndo} />
+          <UndoToast
+            message={`Deleted “${commands.undo.task.title}”`}
+            onUndo={commands.undoDelete}
+            onExpire={commands.clearUndo}
+          />
         )}
         {commands.error && <UndoToastError message={commands.error} onClose={commands.clearError} />}
       </div>
-      {dialog === 'settings' && <SettingsDialog email={email} taskCount={tasks.length} onSignOut={onSignOut} onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && (
+        <SettingsDialog email={email} taskCount={tasks.length} onSignOut={onSignOut} onClose={() => setDialog(null)} />
+      )}
       {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
     </div>
   );

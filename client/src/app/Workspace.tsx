@@ -50,7 +50,8 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     } finally {
       await session.signOut();
     }
-    for (const key of Object.keys(window.localStorage)) if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
+    for (const key of Object.keys(window.localStorage))
+      if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
   }, [opened, session, sync, user.id]);
 
   if (failure) {
@@ -64,7 +65,8 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
       </div>
     );
   }
-  if (!opened || !actions || !data.ready) return <div className="splash" aria-busy="true" aria-label="Loading your tasks" />;
+  if (!opened || !actions || !data.ready)
+    return <div className="splash" aria-busy="true" aria-label="Loading your tasks" />;
   return (
     <TaskApp
       tasks={data.tasks}

@@ -44,7 +44,9 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
         storage: await storageForEnvironment(),
         multiInstance: true,
       });
-      const clock = await getDeviceClock(db);
+      // Read the device clock and run the list's first queries in parallel: RxDB caches the query
+      // results, so the workspace's subscriptions emit at once instead of waiting on IndexedDB again.
+      const [clock] = await Promise.all([getDeviceClock(db), db.tasks.find().exec(), db.lists.find().exec()]);
       return { db, clock };
     })();
     opening.set(userId, promise);

@@ -16,7 +16,15 @@ async function open() {
   return { db, clock, actions: createTaskActions(db, clock) };
 }
 
-function Live({ database, actions, node }: { database: TaskmasterDatabase; actions: ReturnType<typeof createTaskActions>; node: string }) {
+function Live({
+  database,
+  actions,
+  node,
+}: {
+  database: TaskmasterDatabase;
+  actions: ReturnType<typeof createTaskActions>;
+  node: string;
+}) {
   const data = useCollections(database);
   if (!data.ready) return null;
   return (
@@ -74,7 +82,9 @@ describe('task actions over a real RxDB database', () => {
     const titles = screen.getAllByRole('checkbox').map((c) => c.getAttribute('aria-label'));
     expect(titles.slice(0, 2)).toEqual(['Typed task', 'Existing task']);
     await act(async () => {
-      await actions.updateTask((await database.tasks.findOne({ selector: { title: 'Existing task' } }).exec())!.id, { status: 'done' });
+      await actions.updateTask((await database.tasks.findOne({ selector: { title: 'Existing task' } }).exec())!.id, {
+        status: 'done',
+      });
     });
     await screen.findByRole('checkbox', { name: 'Existing task', checked: true });
   });

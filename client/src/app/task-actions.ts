@@ -12,7 +12,10 @@ import {
   type TaskmasterDatabase,
 } from '../db';
 
-export type TaskFields = Pick<Task, 'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'>;
+export type TaskFields = Pick<
+  Task,
+  'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'
+>;
 export type TaskPatch = Partial<TaskFields>;
 export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'>;
 

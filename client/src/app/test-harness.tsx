@@ -6,7 +6,15 @@ import type { TaskActions } from './task-actions';
 import { TaskApp } from './TaskApp';
 
 /** TaskApp over in-memory state, for component tests that do not need RxDB. */
-export function TaskAppHarness({ initial = [], lists = [], sync }: { initial?: Task[]; lists?: TaskList[]; sync?: SyncView }) {
+export function TaskAppHarness({
+  initial = [],
+  lists = [],
+  sync,
+}: {
+  initial?: Task[];
+  lists?: TaskList[];
+  sync?: SyncView;
+}) {
   const [tasks, setTasks] = useState<Task[]>(initial);
   const actions = useMemo<TaskActions>(
     () => ({
@@ -21,7 +29,8 @@ export function TaskAppHarness({ initial = [], lists = [], sync }: { initial?: T
       addList: async () => 'l1',
       updateList: async () => undefined,
       deleteList: async () => undefined,
-      dismissConflicts: async (_c, id) => setTasks((all) => all.map((t) => (t.id === id ? { ...t, conflicts: [] } : t))),
+      dismissConflicts: async (_c, id) =>
+        setTasks((all) => all.map((t) => (t.id === id ? { ...t, conflicts: [] } : t))),
     }),
     [],
   );

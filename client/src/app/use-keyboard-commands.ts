@@ -18,7 +18,9 @@ interface KeyboardContext {
 }
 
 function focusRow(id: string) {
-  const row = Array.from(document.querySelectorAll<HTMLElement>('[data-task-id]')).find((el) => el.dataset.taskId === id);
+  const row = Array.from(document.querySelectorAll<HTMLElement>('[data-task-id]')).find(
+    (el) => el.dataset.taskId === id,
+  );
   row?.querySelector<HTMLElement>('.task__check')?.focus();
 }
 

@@ -45,7 +45,8 @@ export function useSync(opened: OpenedDatabase | null, session: Session) {
     let leader = false;
     let latest = initialView(db.name);
     setView(latest);
-    const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`taskmaster-sync-state:${db.name}`);
+    const channel =
+      typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`taskmaster-sync-state:${db.name}`);
     const publish = (state: SyncView) => {
       latest = state;
       setView(state);
@@ -53,7 +54,8 @@ export function useSync(opened: OpenedDatabase | null, session: Session) {
     };
     if (channel) {
       channel.onmessage = (event: MessageEvent<RelayMessage>) => {
-        if (event.data.type === 'hello' && leader) channel.postMessage({ type: 'state', state: latest } satisfies RelayMessage);
+        if (event.data.type === 'hello' && leader)
+          channel.postMessage({ type: 'state', state: latest } satisfies RelayMessage);
         if (event.data.type === 'state' && !leader) publish(event.data.state);
       };
       channel.postMessage({ type: 'hello' } satisfies RelayMessage);

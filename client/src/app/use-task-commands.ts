@@ -10,7 +10,13 @@ export interface UndoEntry {
 }
 
 /** The task commands of the main view, with undo for deletes and one place that reports failures. */
-export function useTaskCommands(actions: TaskActions, allTasks: readonly Task[], visible: readonly Task[], scope: Scope, today: string) {
+export function useTaskCommands(
+  actions: TaskActions,
+  allTasks: readonly Task[],
+  visible: readonly Task[],
+  scope: Scope,
+  today: string,
+) {
   const [undo, setUndo] = useState<UndoEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
 

@@ -16,7 +16,11 @@ export function UpdatePrompt() {
         <button type="button" className="toast__action" onClick={() => void updateStore.apply()}>
           Reload
         </button>
-        <button type="button" className="toast__action toast__action--quiet" onClick={() => updateStore.set({ needRefresh: false })}>
+        <button
+          type="button"
+          className="toast__action toast__action--quiet"
+          onClick={() => updateStore.set({ needRefresh: false })}
+        >
           Later
         </button>
       </div>
@@ -26,7 +30,11 @@ export function UpdatePrompt() {
     return (
       <div className="toast" role="status">
         <span>TaskMaster is ready to work offline.</span>
-        <button type="button" className="toast__action toast__action--quiet" onClick={() => updateStore.set({ offlineReady: false })}>
+        <button
+          type="button"
+          className="toast__action toast__action--quiet"
+          onClick={() => updateStore.set({ offlineReady: false })}
+        >
           OK
         </button>
       </div>

@@ -2,7 +2,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../../sync-server/test/helpers/server.js';
 import { startAppServer } from './support/app-server.js';
-import { addTask, hasChromium, launchBrowser, signIn, signUp, taskItem, uniqueEmail, waitForSyncStatus } from './support/browser.js';
+import {
+  addTask,
+  hasChromium,
+  launchBrowser,
+  signIn,
+  signUp,
+  taskItem,
+  uniqueEmail,
+  waitForSyncStatus,
+} from './support/browser.js';
 
 function countSockets(page: Page): { opened: number } {
   const counter = { opened: 0 };

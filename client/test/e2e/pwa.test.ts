@@ -31,12 +31,18 @@ describe.skipIf(!hasChromium)('e2e: installable PWA', () => {
       expect(manifestHref).toBeTruthy();
       const response = await page.request.get(new URL(manifestHref!, server.url).href);
       const manifest = (await response.json()) as Record<string, unknown> & { icons: ManifestIcon[] };
-      expect(manifest).toMatchObject({ name: 'TaskMaster', short_name: 'TaskMaster', display: 'standalone', start_url: '/' });
+      expect(manifest).toMatchObject({
+        name: 'TaskMaster',
+        short_name: 'TaskMaster',
+        display: 'standalone',
+        start_url: '/',
+      });
       expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
       const sizes = manifest.icons.map((i) => i.sizes);
       expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
       expect(manifest.icons.some((i) => i.purpose === 'maskable')).toBe(true);
-      for (const icon of manifest.icons) expect((await page.request.get(new URL(icon.src, server.url).href)).ok()).toBe(true);
+      for (const icon of manifest.icons)
+        expect((await page.request.get(new URL(icon.src, server.url).href)).ok()).toBe(true);
 
       const cdp = await context.newCDPSession(page);
       const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
@@ -57,7 +63,9 @@ describe.skipIf(!hasChromium)('e2e: installable PWA', () => {
       expect(shell.headers()['cache-control']).toBe('no-cache');
       expect((await page.request.get(`${server.url}/sw.js`)).headers()['cache-control']).toBe('no-cache');
       const asset = await page.locator('script[type="module"]').getAttribute('src');
-      expect((await page.request.get(new URL(asset!, server.url).href)).headers()['cache-control']).toContain('immutable');
+      expect((await page.request.get(new URL(asset!, server.url).href)).headers()['cache-control']).toContain(
+        'immutable',
+      );
 
       await context.setOffline(true);
       await page.goto(`${server.url}/some/deep/link`);

@@ -52,7 +52,9 @@ describe.skipIf(!hasChromium)('e2e: sync between devices in Chromium', () => {
     await addTask(pageA, 'Buy oat milk');
     await taskItem(pageB, 'Buy oat milk').waitFor({ timeout: 5_000 });
     await taskItem(pageB, 'Buy oat milk').getByRole('checkbox').check();
-    await expect.poll(() => taskItem(pageA, 'Buy oat milk').getByRole('checkbox').isChecked(), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(() => taskItem(pageA, 'Buy oat milk').getByRole('checkbox').isChecked(), { timeout: 5_000 })
+      .toBe(true);
   });
 
   it('works offline, survives an offline reload, and syncs when back online', async () => {
@@ -64,7 +66,9 @@ describe.skipIf(!hasChromium)('e2e: sync between devices in Chromium', () => {
     await contextA.setOffline(true);
     await waitForSyncStatus(pageA, 'offline');
     await addTask(pageA, 'Written offline');
-    await editTask(pageA, 'Existing task', (editor) => editor.getByLabel('Title').fill('Existing task, edited offline'));
+    await editTask(pageA, 'Existing task', (editor) =>
+      editor.getByLabel('Title').fill('Existing task, edited offline'),
+    );
     await taskItem(pageA, 'Existing task, edited offline').waitFor();
     await expect.poll(() => pageA.getByRole('status').first().getAttribute('aria-label')).toMatch(/not synced/);
 

@@ -41,7 +41,9 @@ describe('ConflictNotice', () => {
   });
 
   it('renders nothing without conflicts', () => {
-    const { container } = render(<ConflictNotice conflicts={[]} deviceNode="a" onRestore={() => undefined} onDismiss={() => undefined} />);
+    const { container } = render(
+      <ConflictNotice conflicts={[]} deviceNode="a" onRestore={() => undefined} onDismiss={() => undefined} />,
+    );
     expect(container.innerHTML).toBe('');
   });
 });

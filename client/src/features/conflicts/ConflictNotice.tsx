@@ -31,7 +31,12 @@ export function ConflictNotice({ conflicts, deviceNode, onRestore, onDismiss }: 
               <span>
                 {fieldLabel}: {whose} value <q className="conflict-notice__value">{lostText}</q> was replaced.
               </span>
-              <button type="button" className="link-button" onClick={() => onRestore(conflict)} aria-label={`Restore ${fieldLabel.toLowerCase()} ${lostText}`}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => onRestore(conflict)}
+                aria-label={`Restore ${fieldLabel.toLowerCase()} ${lostText}`}
+              >
                 Restore
               </button>
             </li>

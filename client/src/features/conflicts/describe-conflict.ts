@@ -66,4 +66,3 @@ export function restorePatch(conflict: ConflictRecord): TaskPatch | undefined {
   if (field === 'status') patch.completedAt = value === 'done' ? Date.now() : 0;
   return patch;
 }
-

@@ -23,7 +23,16 @@ interface ListsSidebarProps {
 }
 
 /** Smart views, lists (projects) and tags. Counts are open tasks. */
-export function ListsSidebar({ scope, lists, tags, counts, onNavigate, onAddList, onRenameList, onDeleteList }: ListsSidebarProps) {
+export function ListsSidebar({
+  scope,
+  lists,
+  tags,
+  counts,
+  onNavigate,
+  onAddList,
+  onRenameList,
+  onDeleteList,
+}: ListsSidebarProps) {
   const [newList, setNewList] = useState('');
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -61,13 +70,24 @@ export function ListsSidebar({ scope, lists, tags, counts, onNavigate, onAddList
       <div className="nav-group">
         {lists.map((list) => (
           <div key={list.id} className="nav-item">
-            {link({ kind: 'list', listId: list.id }, list.name, counts.lists[list.id], <span className="dot" style={{ background: list.color }} aria-hidden="true" />)}
+            {link(
+              { kind: 'list', listId: list.id },
+              list.name,
+              counts.lists[list.id],
+              <span className="dot" style={{ background: list.color }} aria-hidden="true" />,
+            )}
             <ListMenu list={list} onRename={onRenameList} onDelete={onDeleteList} />
           </div>
         ))}
       </div>
       <form className="new-list" onSubmit={add}>
-        <input aria-label="New list" placeholder="+ New list" value={newList} maxLength={100} onChange={(e) => setNewList(e.target.value)} />
+        <input
+          aria-label="New list"
+          placeholder="+ New list"
+          value={newList}
+          maxLength={100}
+          onChange={(e) => setNewList(e.target.value)}
+        />
       </form>
 
       {tags.length > 0 && (
@@ -84,7 +104,15 @@ export function ListsSidebar({ scope, lists, tags, counts, onNavigate, onAddList
   );
 }
 
-function ListMenu({ list, onRename, onDelete }: { list: TaskList; onRename: (list: TaskList, name: string) => void; onDelete: (list: TaskList) => void }) {
+function ListMenu({
+  list,
+  onRename,
+  onDelete,
+}: {
+  list: TaskList;
+  onRename: (list: TaskList, name: string) => void;
+  onDelete: (list: TaskList) => void;
+}) {
   return (
     <span className="nav-item__actions">
       <button

@@ -45,11 +45,24 @@ export function SettingsDialog({ email, taskCount, onSignOut, onClose }: Setting
           <strong data-testid="storage-quota">{formatBytes(info?.quota ?? null)}</strong> available.
         </p>
         {percent !== null && (
-          <meter className="meter" min={0} max={100} value={percent} aria-label="Storage used" title={`${percent.toFixed(1)}%`} />
+          <meter
+            className="meter"
+            min={0}
+            max={100}
+            value={percent}
+            aria-label="Storage used"
+            title={`${percent.toFixed(1)}%`}
+          />
         )}
         <p>
           Persistent storage:{' '}
-          <strong>{info?.persisted == null ? 'unknown' : info.persisted ? 'granted — the browser will not evict your tasks' : 'not granted'}</strong>
+          <strong>
+            {info?.persisted == null
+              ? 'unknown'
+              : info.persisted
+                ? 'granted — the browser will not evict your tasks'
+                : 'not granted'}
+          </strong>
         </p>
         {info?.persisted === false && (
           <button type="button" className="button" onClick={() => void requestPersistence().then(refresh)}>

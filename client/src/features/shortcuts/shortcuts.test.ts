@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveShortcut, type KeyLike } from './shortcuts';
 
-const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
+  key: k,
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 describe('resolveShortcut', () => {
   it('maps the common actions', () => {

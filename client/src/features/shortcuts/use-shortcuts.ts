@@ -13,7 +13,11 @@ export function useShortcuts(handler: (action: ShortcutAction) => boolean | void
       if (event.defaultPrevented || event.isComposing) return;
       const target = event.target;
       // Enter and Space keep their meaning on focused buttons, links and checkboxes.
-      if ((event.key === 'Enter' || event.key === ' ') && target instanceof HTMLElement && target.closest('button, a, select')) {
+      if (
+        (event.key === 'Enter' || event.key === ' ') &&
+        target instanceof HTMLElement &&
+        target.closest('button, a, select')
+      ) {
         return;
       }
       const action = resolveShortcut(event, isTypingTarget(target));

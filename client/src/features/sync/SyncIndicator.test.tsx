@@ -27,6 +27,8 @@ describe('SyncIndicator', () => {
 
   it('includes the error message', () => {
     render(<SyncIndicator state={{ status: 'error', pending: 1, lastSyncedAt: null, error: 'schema-invalid' }} />);
-    expect(screen.getByRole('status').getAttribute('aria-label')).toBe('Sync error · 1 change not synced · never synced · schema-invalid');
+    expect(screen.getByRole('status').getAttribute('aria-label')).toBe(
+      'Sync error · 1 change not synced · never synced · schema-invalid',
+    );
   });
 });

@@ -34,7 +34,14 @@ export function SyncIndicator({ state }: { state: SyncView }) {
   const details = [LABEL[state.status], pending, last, state.error].filter(Boolean).join(' · ');
 
   return (
-    <div className={`sync sync--${state.status}`} role="status" aria-live="polite" aria-label={details} title={details} data-status={state.status}>
+    <div
+      className={`sync sync--${state.status}`}
+      role="status"
+      aria-live="polite"
+      aria-label={details}
+      title={details}
+      data-status={state.status}
+    >
       <span className="sync__dot" aria-hidden="true" />
       <span className="sync__label">{LABEL[state.status]}</span>
       {state.pending > 0 && (

@@ -9,8 +9,16 @@ interface EmptyStateProps {
 }
 
 function message({ scope, status, search, hasAnyTask }: Omit<EmptyStateProps, 'onClearSearch'>): [string, string] {
-  if (search.trim() !== '') return ['No matching tasks', `Nothing matches “${search.trim()}”. Search works offline over titles, notes and #tags.`];
-  if (!hasAnyTask) return ['No tasks yet', 'Type a task in the box above and press Enter. Everything works offline and syncs when you are online.'];
+  if (search.trim() !== '')
+    return [
+      'No matching tasks',
+      `Nothing matches “${search.trim()}”. Search works offline over titles, notes and #tags.`,
+    ];
+  if (!hasAnyTask)
+    return [
+      'No tasks yet',
+      'Type a task in the box above and press Enter. Everything works offline and syncs when you are online.',
+    ];
   if (status === 'completed') return ['Nothing completed here yet', 'Tasks you tick off show up here.'];
   if (scope.kind === 'today') return ['Nothing due today', 'Enjoy the free time, or give a task a due date.'];
   if (scope.kind === 'overdue') return ['Nothing overdue', 'You are on top of things.'];

@@ -1,4 +1,10 @@
-import { TASK_PRIORITIES, TASK_STATUSES, type ConflictRecord, type Task, type TaskList } from '@taskmaster/shared-schema';
+import {
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type ConflictRecord,
+  type Task,
+  type TaskList,
+} from '@taskmaster/shared-schema';
 import { useEffect, useId, useRef } from 'react';
 import { completionPatch, type TaskPatch } from '../../app/task-actions';
 import { ConflictNotice } from '../conflicts/ConflictNotice';
@@ -20,7 +26,16 @@ interface TaskEditorProps {
 }
 
 /** Edits every field of a task. Each field is written on its own, when its edit ends. */
-export function TaskEditor({ task, lists, today, deviceNode, onChange, onDelete, onClose, onDismissConflicts }: TaskEditorProps) {
+export function TaskEditor({
+  task,
+  lists,
+  today,
+  deviceNode,
+  onChange,
+  onDelete,
+  onClose,
+  onDismissConflicts,
+}: TaskEditorProps) {
   const id = useId();
   const titleRef = useRef<HTMLInputElement>(null);
   const title = useDraft(task.title, (next) => {
@@ -67,7 +82,12 @@ export function TaskEditor({ task, lists, today, deviceNode, onChange, onDelete,
         </button>
       </header>
 
-      <ConflictNotice conflicts={task.conflicts} deviceNode={deviceNode} onRestore={restore} onDismiss={onDismissConflicts} />
+      <ConflictNotice
+        conflicts={task.conflicts}
+        deviceNode={deviceNode}
+        onRestore={restore}
+        onDismiss={onDismissConflicts}
+      />
 
       <div className="field">
         <label htmlFor={`${id}-title`}>Title</label>
@@ -123,7 +143,12 @@ export function TaskEditor({ task, lists, today, deviceNode, onChange, onDelete,
       <div className="field">
         <label htmlFor={`${id}-due`}>Due date</label>
         <div className="field__inline">
-          <input id={`${id}-due`} type="date" value={task.dueDate} onChange={(e) => onChange({ dueDate: e.target.value })} />
+          <input
+            id={`${id}-due`}
+            type="date"
+            value={task.dueDate}
+            onChange={(e) => onChange({ dueDate: e.target.value })}
+          />
           <button type="button" className="pill" onClick={() => onChange({ dueDate: today })}>
             Today
           </button>
@@ -131,7 +156,12 @@ export function TaskEditor({ task, lists, today, deviceNode, onChange, onDelete,
             Tomorrow
           </button>
           {task.dueDate !== '' && (
-            <button type="button" className="pill" aria-label="Clear due date" onClick={() => onChange({ dueDate: '' })}>
+            <button
+              type="button"
+              className="pill"
+              aria-label="Clear due date"
+              onClick={() => onChange({ dueDate: '' })}
+            >
               Clear
             </button>
           )}

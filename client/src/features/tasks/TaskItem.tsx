@@ -19,13 +19,37 @@ export interface TaskItemProps {
 }
 
 /** One row of the task list: completion checkbox (named by the title), title, metadata, actions. */
-export function TaskItem({ task, today, list, selected, dragging, dropIndicator, onDragStart, onToggle, onOpen, onDelete, onSelect }: TaskItemProps) {
+export function TaskItem({
+  task,
+  today,
+  list,
+  selected,
+  dragging,
+  dropIndicator,
+  onDragStart,
+  onToggle,
+  onOpen,
+  onDelete,
+  onSelect,
+}: TaskItemProps) {
   const done = isDone(task);
   const overdue = isOverdue(task, today);
-  const classes = ['task', done && 'task--done', selected && 'task--selected', dragging && 'task--dragging', dropIndicator && `task--drop-${dropIndicator}`]
+  const classes = [
+    'task',
+    done && 'task--done',
+    selected && 'task--selected',
+    dragging && 'task--dragging',
+    dropIndicator && `task--drop-${dropIndicator}`,
+  ]
     .filter(Boolean)
     .join(' ');
-  const hasMeta = task.dueDate !== '' || task.priority !== 'none' || list || task.tags.length > 0 || task.notes !== '' || task.conflicts.length > 0;
+  const hasMeta =
+    task.dueDate !== '' ||
+    task.priority !== 'none' ||
+    list ||
+    task.tags.length > 0 ||
+    task.notes !== '' ||
+    task.conflicts.length > 0;
 
   return (
     <li className={classes} data-task-id={task.id} onFocusCapture={() => onSelect(task)}>
@@ -88,7 +112,13 @@ export function TaskItem({ task, today, list, selected, dragging, dropIndicator,
           </div>
         )}
       </div>
-      <button type="button" className="icon-button task__delete" aria-label={`Delete ${task.title}`} title="Delete (Del)" onClick={() => onDelete(task)}>
+      <button
+        type="button"
+        className="icon-button task__delete"
+        aria-label={`Delete ${task.title}`}
+        title="Delete (Del)"
+        onClick={() => onDelete(task)}
+      >
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" fill="currentColor" />
         </svg>

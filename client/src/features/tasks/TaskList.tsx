@@ -2,6 +2,7 @@ import type { Task, TaskList as TaskListDoc } from '@taskmaster/shared-schema';
 import { useCallback, useMemo, useRef } from 'react';
 import { TaskItem } from './TaskItem';
 import { useDragReorder } from './use-drag-reorder';
+import { useRenderLimit } from './use-render-limit';
 
 interface TaskListProps {
   tasks: readonly Task[];
@@ -17,11 +18,23 @@ interface TaskListProps {
   onSelect: (task: Task) => void;
 }
 
-export function TaskList({ tasks, lists, today, selectedId, reorderable, onReorder, onToggle, onOpen, onDelete, onSelect }: TaskListProps) {
+export function TaskList({
+  tasks,
+  lists,
+  today,
+  selectedId,
+  reorderable,
+  onReorder,
+  onToggle,
+  onOpen,
+  onDelete,
+  onSelect,
+}: TaskListProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
   const listsById = useMemo(() => new Map(lists.map((l) => [l.id, l])), [lists]);
   const { drag, start } = useDragReorder(listRef, ids, onReorder);
+  const { limit, showAll } = useRenderLimit(tasks.length);
   const showList = useCallback((task: Task) => listsById.get(task.listId), [listsById]);
   const dropIndicator = (index: number): 'before' | 'after' | undefined => {
     if (!drag) return undefined;
@@ -32,23 +45,30 @@ export function TaskList({ tasks, lists, today, selectedId, reorderable, onReord
   };
 
   return (
-    <ul className={`tasks${drag ? ' tasks--dragging' : ''}`} aria-label="Tasks" ref={listRef}>
-      {tasks.map((task, index) => (
-        <TaskItem
-          key={task.id}
-          task={task}
-          today={today}
-          list={showList(task)}
-          selected={selectedId === task.id}
-          dragging={drag?.id === task.id}
-          dropIndicator={dropIndicator(index)}
-          onDragStart={reorderable ? (event) => start(task.id, event) : undefined}
-          onToggle={onToggle}
-          onOpen={onOpen}
-          onDelete={onDelete}
-          onSelect={onSelect}
-        />
-      ))}
-    </ul>
+    <>
+      <ul className={`tasks${drag ? ' tasks--dragging' : ''}`} aria-label="Tasks" ref={listRef}>
+        {tasks.slice(0, limit).map((task, index) => (
+          <TaskItem
+            key={task.id}
+            task={task}
+            today={today}
+            list={showList(task)}
+            selected={selectedId === task.id}
+            dragging={drag?.id === task.id}
+            dropIndicator={dropIndicator(index)}
+            onDragStart={reorderable ? (event) => start(task.id, event) : undefined}
+            onToggle={onToggle}
+            onOpen={onOpen}
+            onDelete={onDelete}
+            onSelect={onSelect}
+          />
+        ))}
+      </ul>
+      {tasks.length > limit && limit > 40 && (
+        <button type="button" className="button button--block show-more" onClick={showAll}>
+          Show all {tasks.length} tasks
+        </button>
+      )}
+    </>
   );
 }

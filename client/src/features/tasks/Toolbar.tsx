@@ -30,7 +30,10 @@ export function Toolbar({ title, count, prefs, onPrefs }: ToolbarProps) {
       <div className="toolbar__controls">
         <div className="segmented" role="radiogroup" aria-label="Show">
           {STATUS_OPTIONS.map((option) => (
-            <label key={option.value} className={prefs.status === option.value ? 'segmented__item segmented__item--on' : 'segmented__item'}>
+            <label
+              key={option.value}
+              className={prefs.status === option.value ? 'segmented__item segmented__item--on' : 'segmented__item'}
+            >
               <input
                 type="radio"
                 name="status-filter"
@@ -44,7 +47,11 @@ export function Toolbar({ title, count, prefs, onPrefs }: ToolbarProps) {
         </div>
         <label className="sort">
           <span className="visually-hidden">Sort by</span>
-          <select aria-label="Sort by" value={prefs.sort} onChange={(e) => onPrefs({ sort: SORT_OPTIONS.find((o) => o.value === e.target.value)?.value ?? 'manual' })}>
+          <select
+            aria-label="Sort by"
+            value={prefs.sort}
+            onChange={(e) => onPrefs({ sort: SORT_OPTIONS.find((o) => o.value === e.target.value)?.value ?? 'manual' })}
+          >
             {SORT_OPTIONS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}

@@ -26,14 +26,27 @@ describe('queryTasks', () => {
   it('scopes to today (including overdue), overdue, inbox, list and tag', () => {
     expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'today' } }))).toEqual(['today', 'overdue']);
     expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'overdue' } }))).toEqual(['overdue']);
-    expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'list', listId: 'work' } }))).toEqual(['today', 'undated']);
+    expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'list', listId: 'work' } }))).toEqual([
+      'today',
+      'undated',
+    ]);
     expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'inbox' } }))).toEqual(['later', 'overdue', 'done']);
     expect(titles(queryTasks(tasks, { ...base, scope: { kind: 'tag', tag: 'home' } }))).toEqual(['later', 'today']);
   });
 
   it('sorts by due date with undated last, and by priority', () => {
-    expect(titles(queryTasks(tasks, { ...base, sort: 'due', status: 'active' }))).toEqual(['overdue', 'today', 'later', 'undated']);
-    expect(titles(queryTasks(tasks, { ...base, sort: 'priority', status: 'active' }))).toEqual(['today', 'later', 'overdue', 'undated']);
+    expect(titles(queryTasks(tasks, { ...base, sort: 'due', status: 'active' }))).toEqual([
+      'overdue',
+      'today',
+      'later',
+      'undated',
+    ]);
+    expect(titles(queryTasks(tasks, { ...base, sort: 'priority', status: 'active' }))).toEqual([
+      'today',
+      'later',
+      'overdue',
+      'undated',
+    ]);
   });
 });
 

@@ -89,7 +89,9 @@ const COMPARATORS: Record<SortKey, (a: Task, b: Task) => number> = {
 export function queryTasks(tasks: readonly Task[], query: TaskQuery): Task[] {
   const compare = COMPARATORS[query.sort];
   return tasks
-    .filter((t) => inScope(t, query.scope, query.today) && matchesStatus(t, query.status) && matchesSearch(t, query.search))
+    .filter(
+      (t) => inScope(t, query.scope, query.today) && matchesStatus(t, query.status) && matchesSearch(t, query.search),
+    )
     .sort((a, b) => Number(isDone(a)) - Number(isDone(b)) || compare(a, b));
 }
 
@@ -97,5 +99,7 @@ export function queryTasks(tasks: readonly Task[], query: TaskQuery): Task[] {
 export function collectTags(tasks: readonly Task[]): { tag: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const task of tasks) for (const tag of task.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  return [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+  return [...counts]
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
 }

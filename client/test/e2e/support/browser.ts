@@ -25,7 +25,10 @@ export function launchBrowser(): Promise<Browser> {
 /** A non-incognito profile: installability checks report `in-incognito` in ordinary contexts. */
 export async function launchPersistent(): Promise<{ context: BrowserContext; dispose(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'taskmaster-profile-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
   return {
     context,
     async dispose() {
@@ -72,7 +75,11 @@ export function taskItem(page: Page, title: string) {
 }
 
 /** Waits for the sync indicator to report a state (`idle` = connected and nothing pending). */
-export async function waitForSyncStatus(page: Page, status: 'idle' | 'offline' | 'syncing' | 'error', timeout = 15_000): Promise<void> {
+export async function waitForSyncStatus(
+  page: Page,
+  status: 'idle' | 'offline' | 'syncing' | 'error',
+  timeout = 15_000,
+): Promise<void> {
   await page.locator(`[data-status="${status}"]`).waitFor({ timeout });
 }
 
@@ -84,7 +91,11 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
 }
 
 /** Edits one field of a task through the editor panel. */
-export async function editTask(page: Page, title: string, edit: (editor: ReturnType<Page['getByRole']>) => Promise<void>): Promise<void> {
+export async function editTask(
+  page: Page,
+  title: string,
+  edit: (editor: ReturnType<Page['getByRole']>) => Promise<void>,
+): Promise<void> {
   await taskItem(page, title).getByRole('button', { name: title, exact: true }).click();
   const editor = page.getByRole('region', { name: 'Edit task' });
   await edit(editor);

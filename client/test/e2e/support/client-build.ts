@@ -43,12 +43,16 @@ export function buildClient({ force = false }: { force?: boolean } = {}): string
   }
   try {
     if (force || !isFresh()) {
-      execFileSync(process.execPath, [join(dirname(CLIENT_DIR), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', CLIENT_DIR], {
-        stdio: 'pipe',
-        timeout: 180_000,
-        // vitest sets NODE_ENV=test, which would make Vite build a development bundle (dev-mode, ajv).
-        env: { ...process.env, NODE_ENV: 'production' },
-      });
+      execFileSync(
+        process.execPath,
+        [join(dirname(CLIENT_DIR), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', CLIENT_DIR],
+        {
+          stdio: 'pipe',
+          timeout: 180_000,
+          // vitest sets NODE_ENV=test, which would make Vite build a development bundle (dev-mode, ajv).
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+      );
     }
   } finally {
     rmSync(lockDir, { recursive: true, force: true });

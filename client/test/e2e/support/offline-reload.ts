@@ -13,7 +13,10 @@ export interface OfflineReloadResult {
  * the service worker serves the shell and the app renders the list from IndexedDB. The app sets the
  * `taskmaster:tasks-visible` performance mark when the first query result is on screen.
  */
-export async function measureOfflineReload(server: TestServer, { tasks = 100, runs = 5 } = {}): Promise<OfflineReloadResult> {
+export async function measureOfflineReload(
+  server: TestServer,
+  { tasks = 100, runs = 5 } = {},
+): Promise<OfflineReloadResult> {
   const browser = await launchBrowser();
   try {
     const context = await browser.newContext();
@@ -32,7 +35,9 @@ export async function measureOfflineReload(server: TestServer, { tasks = 100, ru
     for (let run = 0; run < runs; run += 1) {
       await page.reload();
       await taskItem(page, `Benchmark task ${tasks - 1}`).waitFor();
-      const ms = await page.evaluate(() => performance.getEntriesByName('taskmaster:tasks-visible')[0]?.startTime ?? NaN);
+      const ms = await page.evaluate(
+        () => performance.getEntriesByName('taskmaster:tasks-visible')[0]?.startTime ?? NaN,
+      );
       samplesMs.push(Math.round(ms));
     }
     const sorted = [...samplesMs].sort((a, b) => a - b);
