@@ -6,7 +6,7 @@ import { createDevice, registerAccount, type Device } from '../test/helpers/devi
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
 
-function makeTasks(device: Device, count: number, prefix: string): Task[] {
+export function makeTasks(device: Device, count: number, prefix: string): Task[] {
   const now = Date.now();
   return Array.from({ length: count }, (_, i) => {
     const stamp = device.clock.now();
@@ -65,10 +65,21 @@ export async function measurePush(url: string, count = 5000): Promise<number> {
     await device.sync!.awaitInSync();
     await device.disconnect();
     await device.db.tasks.bulkInsert(makeTasks(device, count, 'push'));
+    const state$ = device.sync!.state$;
+    // All `count` writes are queued (offline) and RxDB has finished processing them before the
+    // clock starts; otherwise their event handling leaks into the timed window.
+    await firstValueFrom(state$.pipe(filter((s) => s.pending >= count)));
+    await device.db.requestIdlePromise();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const started = performance.now();
+    // `awaitInSync()` right after `connect()` can resolve before the paused replication has even
+    // resumed, so wait for the acknowledgements themselves: `pending` drops as the server acks.
+    const acked = firstValueFrom(state$.pipe(filter((s) => s.pending === 0 && s.status === 'idle')));
     await device.reconnect();
+    await acked;
+    const elapsed = performance.now() - started;
     await device.sync!.awaitInSync();
-    return round(count / ((performance.now() - started) / 1000), 0);
+    return round(count / (elapsed / 1000), 0);
   } finally {
     await device.close();
   }
