@@ -19,6 +19,8 @@ export interface SimulationOptions {
   /** Operations in the schedule. */
   steps?: number;
   devices?: number;
+  /** Creates stop at this many live tasks, so edits pile onto the same documents. */
+  maxLiveTasks?: number;
   /** Allow server restarts in the schedule. */
   restarts?: boolean;
   /** Probability per published change event of each fan-out fault. */
@@ -39,6 +41,7 @@ export interface SimulationResult {
 const DEFAULTS = {
   steps: 40,
   devices: 3,
+  maxLiveTasks: 6,
   restarts: true,
   faults: { drop: 0.15, duplicate: 0.1, delay: 0.2 },
   timeoutMs: 30_000,
@@ -49,7 +52,7 @@ export class SimulationError extends Error {
   constructor(
     readonly seed: number,
     readonly log: string[],
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     const reason = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
     super(
@@ -101,7 +104,16 @@ class FaultyFanout implements Fanout {
       this.held.push([userId, event]);
     } else if (roll < drop + duplicate + delay) {
       this.stats.delayed = (this.stats.delayed ?? 0) + 1;
-      this.held.push([userId, event]);
+      const item: [string, ChangeEvent] = [userId, event];
+      this.held.push(item);
+      // Half of the delayed messages arrive on their own a little later, while the schedule runs on.
+      if (this.random.chance(0.5)) {
+        setTimeout(() => {
+          if (!this.held.includes(item)) return;
+          this.held = this.held.filter((other) => other !== item);
+          this.inner.publish(userId, event);
+        }, this.random.int(1, 30));
+      }
     } else {
       this.inner.publish(userId, event);
     }
@@ -295,7 +307,11 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     for (let round = 0; ; round++) {
       fanout!.release(true);
       for (const sim of participants) sim.device.sync!.resync();
-      await within(Math.max(1, deadline - Date.now()), `${what}: awaitInSync`, Promise.all(participants.map((s) => s.device.sync!.awaitInSync())));
+      try {
+        await within(Math.max(500, deadline - Date.now()), `${what}: awaitInSync`, Promise.all(participants.map((s) => s.device.sync!.awaitInSync())));
+      } catch (error) {
+        throw new InvariantViolation(`[R2][R3] ${what}: devices never got in sync (${(error as Error).message}); last difference:${lastDiff || ' none yet'}`);
+      }
       const docs = await serverDocs(server!, userId);
       const ids = new Set([...docs.keys(), ...written.keys()]);
       lastDiff = '';
@@ -341,7 +357,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         const roll = random.next();
         const live = await db.tasks.find({ sort: [{ id: 'asc' }] }).exec();
         const prefix = `#${step} ${sim.name}`;
-        if (roll < 0.2 || live.length === 0) {
+        if ((roll < 0.2 && live.length < opts.maxLiveTasks) || live.length === 0) {
           const id = `t${nextTask++}`;
           const patch = randomPatch(random);
           const title = patch.title ?? `${random.pick(TITLES)}`;
@@ -349,6 +365,26 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
           await localWrite(sim, id, {});
           note(`${prefix} create ${id} ${JSON.stringify({ ...patch, title })}`);
           count('create');
+        } else if (roll < 0.25) {
+          // The same task edited on several devices at once, while replication runs.
+          const target = random.pick(live).id;
+          const editors = random.subset(sims, 0.7);
+          const patches = editors.map(() => randomPatch(random));
+          const results = await Promise.allSettled(
+            editors.map(async (editor, i) => {
+              const [current] = await editor.device.db.tasks.storageInstance.findDocumentsById([target], true);
+              if (!current || current._deleted) throw new Error('not live here');
+              const before = { ...(current as unknown as Task).clocks };
+              await updateTask(editor.device.db, editor.clock, target, patches[i]!);
+              await localWrite(editor, target, before);
+            }),
+          );
+          note(
+            `#${step} burst on ${target}: ${editors
+              .map((e, i) => `${e.name}${results[i]!.status === 'fulfilled' ? '' : '(skipped)'} ${JSON.stringify(patches[i])}`)
+              .join('; ')}`,
+          );
+          count('burst');
         } else if (roll < 0.55) {
           const target = random.pick(live);
           const patch = randomPatch(random);
@@ -392,6 +428,12 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
             note(`${prefix} reconnect`);
             count('reconnect');
           }
+        } else if (roll < 0.79) {
+          // An app reload: replication stops and starts again from the stored checkpoints.
+          await sim.device.goOffline();
+          await online(sim);
+          note(`${prefix} reload (replication restarted${sim.connected ? '' : ', still disconnected'})`);
+          count('reload');
         } else if (roll < 0.86) {
           const released = fanout!.release();
           const wait = random.int(0, 40);
@@ -418,6 +460,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
           note(`#${step} yield`);
           await sleep(0);
         }
+        // Jitter: let replication, acks and delayed notifications interleave with the next operation.
+        if (random.chance(0.3)) await sleep(random.int(0, 8));
       }
 
       // Final phase: everyone reconnects, notifications are reliable again, everyone syncs.
@@ -453,6 +497,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         await fresh.close();
       }
       stats.docs = final.size;
+      stats.tombstones = [...final.values()].filter((d) => d.doc._deleted).length;
+      stats.conflictsLogged = [...final.values()].reduce((sum, d) => sum + d.doc.conflicts.length, 0);
       note(`done: ${JSON.stringify(stats)}`);
       return { seed, log, stats, elapsedMs: Date.now() - started };
     })());
