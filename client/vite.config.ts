@@ -4,7 +4,8 @@ import { preactAliases } from './vite-plugins/preact-alias.ts';
 import { sizeReport } from './vite-plugins/size-report.ts';
 
 const THEME_COLOR = '#3b5bdb';
-const devServerTarget = 'http://127.0.0.1:3000';
+/** Where `vite` dev proxies the API and socket: the sync server (`npm run dev`), by default on port 3000. */
+const devServerTarget = process.env.TASKMASTER_SERVER_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   resolve: { alias: preactAliases },
