@@ -38,7 +38,8 @@ async function serverTaskIds(
   return (await probe.tasks()).map((t) => t.id).sort();
 }
 
-describe.skipIf(skip)('cluster faults (real processes, own redis-server and nginx)', () => {
+// Real processes on a shared 2-core machine: starting a cluster alone can take 10 s under load.
+describe.skipIf(skip)('cluster faults (real processes, own redis-server and nginx)', { timeout: 120_000 }, () => {
   let cluster: Cluster | undefined;
   afterEach(async () => {
     await cluster?.dispose();

@@ -18,11 +18,12 @@ const skip = missingBinaries('redis-server', 'nginx');
 /** One cluster for the tests that do not break it: 3 processes, one SQLite file, one redis-server, nginx. */
 describe.skipIf(skip)(
   'cluster: 3 sync-server processes sharing one SQLite file and one redis-server, nginx in front',
+  { timeout: 90_000 },
   () => {
     let cluster: Cluster;
     beforeAll(async () => {
       cluster = await startCluster({ instances: 3, nginx: true, env: { CORS_ORIGINS: 'https://app.example.test' } });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await cluster?.dispose();
     });
