@@ -34,10 +34,14 @@ export async function startCluster(options: {
     instances: [],
     devices: [],
     async dispose() {
-      await Promise.allSettled(cluster.devices.splice(0).map((d) => d.close()));
-      await cluster.nginx?.stop();
-      await Promise.allSettled(cluster.instances.map((i) => i.child.stop('SIGKILL')));
-      await cluster.redis?.stop();
+      // Devices first, but never let a stuck one keep our processes alive.
+      const devicesClosed = Promise.allSettled(cluster.devices.splice(0).map((d) => d.close()));
+      await Promise.race([devicesClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await Promise.allSettled([
+        cluster.nginx?.stop(),
+        ...cluster.instances.map((i) => i.child.stop('SIGKILL')),
+        cluster.redis?.stop(),
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -60,6 +60,18 @@ export interface Child {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
 }
 
+/** Every child still running; killed by PID if this test process exits without stopping them. */
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function spawnChild(
   command: string,
   args: string[],
@@ -76,6 +88,7 @@ export function spawnChild(
   const exited = new Promise<Exit>((resolve) => {
     proc.once('exit', (code, signal) => {
       running = false;
+      if (proc.pid !== undefined) live.delete(proc.pid);
       resolve({ code, signal });
     });
   });
@@ -98,6 +111,7 @@ export function spawnChild(
   collect(proc.stderr);
   if (proc.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = proc.pid;
+  live.add(pid);
   return {
     proc,
     pid,
