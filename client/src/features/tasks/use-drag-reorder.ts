@@ -73,7 +73,6 @@ export function useDragReorder(
       window.removeEventListener('keydown', key);
     };
     // Re-subscribe only when a drag starts or ends, not on every slot change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [drag?.id, slotAt, onDrop]);
 
   const start = useCallback((id: string, event: ReactPointerEvent<HTMLElement>) => {
