@@ -82,9 +82,29 @@ export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClo
   });
 }
 
-/** Undo of a delete: the tombstone is lifted with a newer clock, so the restore wins everywhere. */
-export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalClock, task: Task): Promise<void> {
-  await db.tasks.upsert({ ...task, updatedAt: Date.now(), clocks: { ...task.clocks, ...stamp(clock, ['deleted']) } });
+/**
+ * Undo of a delete: the tombstone is lifted with a newer clock, so the restore wins everywhere. It
+ * restores the stored tombstone, not the snapshot taken at delete time, so edits that arrived
+ * (or were made) since then are kept; only the `deleted` clock is stamped.
+ */
+export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalClock, task: Pick<Task, 'id'> & Partial<Task>): Promise<void> {
+  const [stored] = await db.tasks.storageInstance.findDocumentsById([task.id], true);
+  if (stored && !stored._deleted) return; // already back (restored elsewhere)
+  let base: Task;
+  if (stored) {
+    const { _meta, _rev, _attachments, _deleted, ...data } = stored as typeof stored & { _attachments?: unknown };
+    void _meta, void _rev, void _attachments, void _deleted;
+    base = data as Task;
+  } else if (isFullTask(task)) {
+    base = task;
+  } else {
+    return;
+  }
+  await db.tasks.upsert({ ...base, updatedAt: Date.now(), clocks: { ...base.clocks, ...stamp(clock, ['deleted']) } });
+}
+
+function isFullTask(task: Partial<Task>): task is Task {
+  return typeof task.title === 'string' && typeof task.clocks === 'object';
 }
 
 export async function createList(db: TaskmasterDatabase, clock: HybridLogicalClock, input: NewList): Promise<TaskList> {

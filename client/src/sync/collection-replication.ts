@@ -39,6 +39,16 @@ export class CollectionReplication {
   private readonly stream$ = new Subject<RxReplicationPullStreamItem<SyncDoc, SyncCheckpoint>>();
   /** Last sequence handed to RxDB (from a pull or an applied live event); -1 before the first pull. */
   private knownSeq = -1;
+  /**
+   * Pull bookkeeping. RxDB queues live documents behind a pull that is running, and would then
+   * write them over the newer states that pull returned. So live documents are applied directly
+   * only when no pull is running or requested: every pull requested (tick) must have been followed
+   * by a completed pull loop that started after it.
+   */
+  private tick = 0;
+  private resyncRequestedAt = 0;
+  private lastCompletedPullStartedAt = -1;
+  private pullsInFlight = 0;
   /** Local writes not yet acknowledged by the server: id -> write number. */
   readonly pending = new Map<string, number>();
   private writeCounter = 0;
@@ -61,10 +71,18 @@ export class CollectionReplication {
         batchSize: options.pullBatchSize ?? PROTOCOL_LIMITS.defaultPullBatch,
         stream$: this.stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const response = await requestPull(socket, { collection: name, checkpoint: checkpoint ?? null, batchSize });
-          if (response.checkpoint) this.knownSeq = Math.max(this.knownSeq, response.checkpoint.seq);
-          else this.knownSeq = Math.max(this.knownSeq, 0);
-          return { documents: response.documents, checkpoint: response.checkpoint ?? checkpoint ?? { seq: 0 } };
+          const startedAt = ++this.tick;
+          this.pullsInFlight += 1;
+          try {
+            const response = await requestPull(socket, { collection: name, checkpoint: checkpoint ?? null, batchSize });
+            if (response.checkpoint) this.knownSeq = Math.max(this.knownSeq, response.checkpoint.seq);
+            else this.knownSeq = Math.max(this.knownSeq, 0);
+            // RxDB ends a pull loop on the first batch that is not full.
+            if (response.documents.length < batchSize) this.lastCompletedPullStartedAt = startedAt;
+            return { documents: response.documents, checkpoint: response.checkpoint ?? checkpoint ?? { seq: 0 } };
+          } finally {
+            this.pullsInFlight -= 1;
+          }
         },
         modifier: (doc) => {
           // Hybrid logical clock: later local edits must sort after everything seen from others.
@@ -105,15 +123,22 @@ export class CollectionReplication {
   /** Feeds a live change hint into the replication (rule R3). */
   onChange(event: ChangeEvent): void {
     if (event.toSeq <= this.knownSeq) return;
-    if (event.documents && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
+    const pullIdle = this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
+    if (event.documents && pullIdle && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
       this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
     } else {
-      this.stream$.next('RESYNC');
+      this.resync();
     }
   }
 
+  /** Records that RxDB will pull (it does on every start), so live documents wait for that pull. */
+  markResync(): void {
+    this.resyncRequestedAt = ++this.tick;
+  }
+
   resync(): void {
+    this.markResync();
     this.stream$.next('RESYNC');
   }
 }

@@ -99,7 +99,10 @@ export function startSync(options: SyncOptions): SyncHandle {
 
     socket.on('connect', () => {
       update({ status: 'syncing', error: undefined });
-      for (const replication of replications) void replication.state.start();
+      for (const replication of replications) {
+        replication.markResync();
+        void replication.state.start();
+      }
     });
     socket.on('disconnect', () => {
       for (const replication of replications) void replication.state.pause();

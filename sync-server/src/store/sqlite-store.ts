@@ -61,9 +61,10 @@ const toToken = (row: TokenRow): RefreshTokenRecord => ({
 export function createSqliteStore(options: SqliteStoreOptions): TaskStore {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
+  // Busy timeout first: switching a fresh file to WAL takes a lock that other processes may hold.
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('foreign_keys = ON');
   db.exec(SQLITE_SCHEMA);
 

@@ -60,12 +60,12 @@ function heldFanout() {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sync race regressions (found by the simulation, seeds 1045, 1162, 1221)', () => {
-  // KNOWN BUG, reported to the lead: CollectionReplication.onChange feeds a live event's documents
+  // Regression (fixed): CollectionReplication.onChange used to feed a live event's documents
   // to RxDB when event.fromSeq equals knownSeq, even while a pull is in flight. RxDB persists the
   // pull (newer state) first and the queued event (older state) after it, overwriting the newer
-  // state; once a later event moves the checkpoint on, no pull ever repairs it. Flip `it.fails` to
-  // `it` with the fix.
-  it.fails('[R2][R3] a live event that arrives while a pull is in flight never overwrites the newer pulled state', async () => {
+  // state; once a later event moves the checkpoint on, no pull ever repairs it. Live documents are
+  // now applied only while no pull is running or requested.
+  it('[R2][R3] a live event that arrives while a pull is in flight never overwrites the newer pulled state', async () => {
     const { fanout, control } = heldFanout();
     const server = await startTestServer({ fanout });
     const account = await registerAccount(server.url);
@@ -116,10 +116,10 @@ describe('sync race regressions (found by the simulation, seeds 1045, 1162, 1221
     }
   }, 30_000);
 
-  // KNOWN BUG, reported to the lead (seed 1109): restoreTask upserts the snapshot taken at delete
-  // time, with its old field clocks, so a field edited after the task came back (restored by another
-  // device) and not yet pushed is reverted locally and never reaches the server. Flip with the fix.
-  it.fails('[R1] undoing a delete never reverts a newer edit of the same task', async () => {
+  // Regression (fixed, seed 1109): restoreTask upserted the snapshot taken at delete time, with its
+  // old field clocks, so a field edited after the task came back (restored by another device) and
+  // not yet pushed was reverted locally and never reached the server. It now lifts the stored tombstone.
+  it('[R1] undoing a delete never reverts a newer edit of the same task', async () => {
     const server = await startTestServer();
     const account = await registerAccount(server.url);
     const a = await createDevice(server.url, account, 'a');
