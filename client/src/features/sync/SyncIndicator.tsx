@@ -31,7 +31,8 @@ export function SyncIndicator({ state }: { state: SyncView }) {
   const now = useNow(15_000);
   const pending = state.pending > 0 ? `${state.pending} ${state.pending === 1 ? 'change' : 'changes'} not synced` : '';
   const last = state.lastSyncedAt ? `last synced ${formatAgo(state.lastSyncedAt, now)}` : 'never synced';
-  const details = [LABEL[state.status], pending, last, state.error].filter(Boolean).join(' · ');
+  const error = state.status === 'error' ? state.error : undefined;
+  const details = [LABEL[state.status], pending, last, error].filter(Boolean).join(' · ');
 
   return (
     <div
