@@ -82,7 +82,7 @@ describe('[R6] bad input never hurts others', () => {
 
   it('[R6] a frame over the transport limit closes only that connection; other users keep syncing', async () => {
     const closed = new Promise((resolve) => raw.once('disconnect', resolve));
-    raw.emit('sync:push' as never, { collection: 'tasks', rows: [{ newDocumentState: { ...validTask('a'), notes: 'x'.repeat(PROTOCOL_LIMITS.maxMessageBytes) } }] } as never);
+    (raw as unknown as { emit(event: string, payload: unknown): void }).emit('sync:push', { collection: 'tasks', rows: [{ newDocumentState: { ...validTask('a'), notes: 'x'.repeat(PROTOCOL_LIMITS.maxMessageBytes) } }] });
     await closed;
     const task = await createTask(bystander.db, bystander.clock, { title: 'still fine' });
     await bystander.sync!.awaitInSync();
@@ -100,8 +100,8 @@ describe('[R6] bad input never hurts others', () => {
   });
 
   it('[R6] an event without an acknowledgement callback is ignored, not fatal', async () => {
-    raw.emit('sync:push' as never, { collection: 'tasks', rows: [] } as never);
-    raw.emit('sync:unknown' as never, 1 as never);
+    (raw as unknown as { emit(event: string, payload: unknown): void }).emit('sync:push', { collection: 'tasks', rows: [] });
+    (raw as unknown as { emit(event: string, payload: unknown): void }).emit('sync:unknown', 1);
     expect(await emitRaw(raw, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 1 })).toMatchObject({ documents: [] });
   });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { ChangeEvent } from '@taskmaster/shared-schema';
+import type { ChangeEvent, Task } from '@taskmaster/shared-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTask, updateTask } from '../../client/src/db/index.js';
 import { createLocalFanout, type Fanout } from '../src/fanout/fanout.js';
@@ -44,7 +44,7 @@ describe('durability and recovery', () => {
     devices.push(a, b);
     await a.goOnline();
     await b.goOnline();
-    const tasks = [];
+    const tasks: Task[] = [];
     for (let i = 0; i < 20; i++) tasks.push(await createTask(a.db, a.clock, { title: `task ${i}` }));
     await a.sync!.awaitInSync();
     await eventually(async () => expect(await b.db.tasks.count().exec()).toBe(20));
