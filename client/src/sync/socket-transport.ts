@@ -37,33 +37,48 @@ export async function requestPull(socket: SyncSocket, request: PullRequest): Pro
 }
 
 /**
- * Splits a push into chunks under the protocol's message size limit and sends them in order.
+ * Splits a push into chunks under the protocol's message size limit and sends them in order,
+ * without waiting for one chunk's acknowledgement before sending the next, so the server commits
+ * chunk n while this side encodes chunk n + 1. Each chunk is its own atomic write; if any fails the
+ * whole push rejects and is retried (rows already stored merge as no-ops, rule R4).
  * Returns the server's merged states for rows it stored differently from what was sent.
  */
 export async function requestPush(socket: SyncSocket, request: PushRequest): Promise<PushResponse> {
-  const conflicts: PushResponse['conflicts'] = [];
-  let seq = 0;
+  const acks: Promise<PushResponse>[] = [];
   let chunk: PushRequest['rows'] = [];
   let bytes = 0;
-  const flush = async () => {
+  const flush = () => {
     if (chunk.length === 0) return;
     if (!socket.connected) throw new SyncRequestError('offline', 'not connected');
-    const response = unwrap(
-      await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:push', { collection: request.collection, rows: chunk }),
+    const rows = chunk;
+    acks.push(
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('sync:push', { collection: request.collection, rows })
+        .then((response) => unwrap(response)),
     );
-    conflicts.push(...response.conflicts);
-    seq = Math.max(seq, response.seq);
     chunk = [];
     bytes = 0;
   };
-  for (const row of request.rows) {
-    const size = encoder.encode(JSON.stringify(row)).length;
-    if (chunk.length > 0 && (bytes + size > PROTOCOL_LIMITS.maxPushChunkBytes || chunk.length >= PROTOCOL_LIMITS.maxPushRows)) {
-      await flush();
+  try {
+    for (const row of request.rows) {
+      const size = encoder.encode(JSON.stringify(row)).length;
+      if (chunk.length > 0 && (bytes + size > PROTOCOL_LIMITS.maxPushChunkBytes || chunk.length >= PROTOCOL_LIMITS.maxPushRows)) {
+        flush();
+      }
+      chunk.push(row);
+      bytes += size;
     }
-    chunk.push(row);
-    bytes += size;
+    flush();
+  } finally {
+    // Chunks already sent must not reject unobserved when a later one could not be sent.
+    if (acks.length > 0) void Promise.allSettled(acks);
   }
-  await flush();
+  const conflicts: PushResponse['conflicts'] = [];
+  let seq = 0;
+  for (const response of await Promise.all(acks)) {
+    conflicts.push(...response.conflicts);
+    seq = Math.max(seq, response.seq);
+  }
   return { conflicts, seq };
 }
