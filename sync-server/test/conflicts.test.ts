@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTask, deleteTask, updateTask, type TaskPatch } from '../../client/src/db/index.js';
+import { firstValueFrom } from 'rxjs';
+import { createTask, deleteTask, pendingCount$, updateTask, type TaskPatch } from '../../client/src/db/index.js';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -73,6 +74,10 @@ describe('[R4] conflicts merge per field', () => {
         expect(doc.conflicts).toHaveLength(1);
         expect(doc.conflicts[0]).toMatchObject({ field: 'title', lostValue: JSON.stringify(loser) });
       }
+    });
+    // The merged state the server sent back is not a local change waiting to be pushed.
+    await eventually(async () => {
+      for (const device of [a, b]) expect(await firstValueFrom(pendingCount$(device.db))).toBe(0);
     });
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTask, updateTask } from '../../client/src/db/index.js';
+import { firstValueFrom } from 'rxjs';
+import { createTask, deleteTask, pendingCount$, updateTask } from '../../client/src/db/index.js';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -33,5 +34,28 @@ describe('sync between devices of one user', () => {
       const doc = await a.db.tasks.findOne(task.id).exec();
       expect(doc?.status).toBe('done');
     });
+  });
+
+  it('[R7] local changes not yet pushed are counted, persist while offline, and drop to zero once acknowledged', async () => {
+    const account = await registerAccount(server.url);
+    const a = await createDevice(server.url, account, 'a');
+    devices.push(a);
+    await a.goOnline();
+    await a.sync!.awaitInSync();
+    await a.disconnect();
+    const first = await createTask(a.db, a.clock, { title: 'one' });
+    await createTask(a.db, a.clock, { title: 'two' });
+    await updateTask(a.db, a.clock, first.id, { title: 'one, edited' });
+    await updateTask(a.db, a.clock, first.id, { title: 'one, edited' }); // no change: not counted
+    const temp = await createTask(a.db, a.clock, { title: 'three' });
+    await deleteTask(a.db, a.clock, temp.id);
+    expect(await firstValueFrom(pendingCount$(a.db))).toBe(3);
+    const states: number[] = [];
+    const sub = a.sync!.state$.subscribe((state) => states.push(state.pending));
+    await a.reconnect();
+    await eventually(async () => expect(await firstValueFrom(pendingCount$(a.db))).toBe(0));
+    await eventually(() => expect(states.at(-1)).toBe(0));
+    expect(states).toContain(3);
+    sub.unsubscribe();
   });
 });

@@ -2,3 +2,4 @@
 export * from './database.js';
 export * from './device-clock.js';
 export * from './mutations.js';
+export * from './pending.js';

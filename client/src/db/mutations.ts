@@ -7,6 +7,7 @@ import {
   type ConflictRecord,
 } from '@taskmaster/shared-schema';
 import type { TaskmasterDatabase } from './database.js';
+import { markPending } from './pending.js';
 
 type TaskField = (typeof TASK_MERGE_FIELDS)[number];
 type ListField = (typeof LIST_MERGE_FIELDS)[number];
@@ -55,12 +56,14 @@ export async function createTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     conflicts: [],
   };
   await db.tasks.insert(task);
+  await markPending(db, 'tasks', task.id, task.updatedAt);
   return task;
 }
 
 export async function updateTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: TaskPatch): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) throw new Error(`task ${id} not found`);
+  let written = 0;
   await doc.incrementalModify((data) => {
     const effective: TaskPatch = { ...patch };
     if (patch.status !== undefined && patch.status !== data.status) {
@@ -68,18 +71,22 @@ export async function updateTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     }
     const fields = changedFields(data, effective);
     if (fields.length === 0) return data;
-    return { ...data, ...effective, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, fields) } };
+    written = Date.now();
+    return { ...data, ...effective, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
   });
+  if (written) await markPending(db, 'tasks', id, written);
 }
 
 export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) return;
+  const at = Date.now();
   await doc.incrementalModify((data) => {
-    const next = { ...data, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
+    const next = { ...data, updatedAt: at, clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
     (next as typeof next & { _deleted: boolean })._deleted = true;
     return next;
   });
+  await markPending(db, 'tasks', id, at);
 }
 
 /**
@@ -100,7 +107,9 @@ export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalCl
   } else {
     return;
   }
-  await db.tasks.upsert({ ...base, updatedAt: Date.now(), clocks: { ...base.clocks, ...stamp(clock, ['deleted']) } });
+  const at = Date.now();
+  await db.tasks.upsert({ ...base, updatedAt: at, clocks: { ...base.clocks, ...stamp(clock, ['deleted']) } });
+  await markPending(db, 'tasks', task.id, at);
 }
 
 function isFullTask(task: Partial<Task>): task is Task {
@@ -121,27 +130,33 @@ export async function createList(db: TaskmasterDatabase, clock: HybridLogicalClo
     conflicts: [],
   };
   await db.lists.insert(list);
+  await markPending(db, 'lists', list.id, list.updatedAt);
   return list;
 }
 
 export async function updateList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: ListPatch): Promise<void> {
   const doc = await db.lists.findOne(id).exec();
   if (!doc) throw new Error(`list ${id} not found`);
+  let written = 0;
   await doc.incrementalModify((data) => {
     const fields = changedFields(data, patch);
     if (fields.length === 0) return data;
-    return { ...data, ...patch, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, fields) } };
+    written = Date.now();
+    return { ...data, ...patch, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
   });
+  if (written) await markPending(db, 'lists', id, written);
 }
 
 export async function deleteList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
   const doc = await db.lists.findOne(id).exec();
   if (!doc) return;
+  const at = Date.now();
   await doc.incrementalModify((data) => {
-    const next = { ...data, updatedAt: Date.now(), clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
+    const next = { ...data, updatedAt: at, clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
     (next as typeof next & { _deleted: boolean })._deleted = true;
     return next;
   });
+  await markPending(db, 'lists', id, at);
 }
 
 /** Hides conflict notices on this and (after sync) every other device. */
@@ -152,11 +167,15 @@ export async function dismissConflicts(
   which?: (conflict: ConflictRecord) => boolean,
 ): Promise<void> {
   const keep = (conflicts: ConflictRecord[]) => (which ? conflicts.filter((c) => !which(c)) : []);
+  const at = Date.now();
   if (collection === 'tasks') {
     const doc = await db.tasks.findOne(id).exec();
-    await doc?.incrementalModify((data) => ({ ...data, conflicts: keep(data.conflicts) }));
+    if (!doc) return;
+    await doc.incrementalModify((data) => ({ ...data, updatedAt: Math.max(at, data.updatedAt), conflicts: keep(data.conflicts) }));
   } else {
     const doc = await db.lists.findOne(id).exec();
-    await doc?.incrementalModify((data) => ({ ...data, conflicts: keep(data.conflicts) }));
+    if (!doc) return;
+    await doc.incrementalModify((data) => ({ ...data, updatedAt: Math.max(at, data.updatedAt), conflicts: keep(data.conflicts) }));
   }
+  await markPending(db, collection, id, at);
 }

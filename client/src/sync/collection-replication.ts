@@ -21,6 +21,8 @@ export interface CollectionReplicationOptions {
   pullBatchSize?: number;
   pushBatchSize?: number;
   retryTimeMs?: number;
+  /** Called with the documents the server acknowledged (durably stored). */
+  onPushed?: (docs: { id: string; updatedAt: number }[]) => void;
 }
 
 function maxClock(doc: SyncDoc): string | undefined {
@@ -49,10 +51,6 @@ export class CollectionReplication {
   private resyncRequestedAt = 0;
   private lastCompletedPullStartedAt = -1;
   private pullsInFlight = 0;
-  /** Local writes not yet acknowledged by the server: id -> write number. */
-  readonly pending = new Map<string, number>();
-  private writeCounter = 0;
-  private readonly remoteRevs = new Map<string, string>();
 
   readonly name: CollectionName;
 
@@ -93,7 +91,6 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
-          const upTo = this.writeCounter;
           const response = await requestPush(socket, {
             collection: name,
             rows: rows.map((row) => ({
@@ -101,22 +98,10 @@ export class CollectionReplication {
               assumedMasterState: row.assumedMasterState ?? null,
             })),
           });
-          for (const row of rows) {
-            const id = row.newDocumentState.id;
-            if ((this.pending.get(id) ?? Infinity) <= upTo) this.pending.delete(id);
-          }
+          options.onPushed?.(rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })));
           return response.conflicts as WithDeleted<SyncDoc>[];
         },
       },
-    });
-    this.state.received$.subscribe((doc) => {
-      this.remoteRevs.set(doc.id, doc._rev);
-      this.pending.delete(doc.id);
-    });
-    options.collection.$.subscribe((event) => {
-      const data = event.documentData as { id: string; _rev: string };
-      if (this.remoteRevs.get(data.id) === data._rev) return;
-      this.pending.set(data.id, ++this.writeCounter);
     });
   }
 

@@ -2,6 +2,7 @@ import { COLLECTION_NAMES, type HybridLogicalClock } from '@taskmaster/shared-sc
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { TaskmasterDatabase } from '../db/database.js';
+import { clearPending, pendingCount$ } from '../db/pending.js';
 import { CollectionReplication } from './collection-replication.js';
 import type { Session } from './session.js';
 import type { SyncSocket } from './socket-transport.js';
@@ -13,7 +14,7 @@ export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error'
 
 export interface SyncState {
   status: SyncStatus;
-  /** Local changes not yet acknowledged by the server (since this page started). */
+  /** Local changes not yet acknowledged by the server (persisted; the same in every tab). */
   pending: number;
   lastSyncedAt: number | null;
   error?: string;
@@ -58,9 +59,9 @@ export function startSync(options: SyncOptions): SyncHandle {
   const timers: ReturnType<typeof setInterval>[] = [];
 
   const update = (patch: Partial<SyncState>) => {
-    const pending = replications.reduce((sum, r) => sum + r.pending.size, 0);
-    state$.next({ ...state$.value, pending, ...patch });
+    state$.next({ ...state$.value, ...patch });
   };
+  const pendingSubscription = pendingCount$(db).subscribe((pending) => update({ pending }));
 
   const socketPromise = (async () => {
     if (options.waitForLeadership && db.multiInstance) await db.waitForLeadership();
@@ -86,6 +87,7 @@ export function startSync(options: SyncOptions): SyncHandle {
         clock,
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
+        onPushed: (docs) => void clearPending(db, name, docs).catch(() => undefined),
       });
       replications.push(replication);
       replication.state.error$.subscribe((error) => update({ status: 'error', error: error.message }));
@@ -94,7 +96,6 @@ export function startSync(options: SyncOptions): SyncHandle {
         if (active) update({ status: 'syncing', error: undefined });
         else if (replications.every((r) => !r.state.subjects.active.getValue())) update({ status: 'idle', lastSyncedAt: Date.now() });
       });
-      (db[name].$ as Observable<unknown>).subscribe(() => update({}));
     }
 
     socket.on('connect', () => {
@@ -164,6 +165,7 @@ export function startSync(options: SyncOptions): SyncHandle {
     async stop() {
       stopped = true;
       timers.forEach(clearInterval);
+      pendingSubscription.unsubscribe();
       const socket = await socketPromise.catch(() => undefined);
       await Promise.all(replications.map((r) => r.state.cancel()));
       socket?.disconnect();
