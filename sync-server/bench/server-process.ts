@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN_JS = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+export const MAIN_JS = process.env.BENCH_MAIN_JS ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export interface ServerProcess {
   url: string;
