@@ -65,18 +65,26 @@ export async function measurePush(url: string, count = 5000): Promise<number> {
     await device.sync!.awaitInSync();
     await device.disconnect();
     await device.db.tasks.bulkInsert(makeTasks(device, count, 'push'));
-    const state$ = device.sync!.state$;
-    // All `count` writes are queued (offline) and RxDB has finished processing them before the
-    // clock starts; otherwise their event handling leaks into the timed window.
-    await firstValueFrom(state$.pipe(filter((s) => s.pending >= count)));
+    const socket = await device.sync!.socket;
+    // The 5,000 offline writes are in the local database and RxDB has finished processing them
+    // before the clock starts; otherwise their event handling leaks into the timed window.
     await device.db.requestIdlePromise();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    const started = performance.now();
     // `awaitInSync()` right after `connect()` can resolve before the paused replication has even
-    // resumed, so wait for the acknowledgements themselves: `pending` drops as the server acks.
-    const acked = firstValueFrom(state$.pipe(filter((s) => s.pending === 0 && s.status === 'idle')));
+    // resumed, so stop the clock on the server's own word: it announces each committed push to the
+    // user's room (this device included) right before acknowledging it, and this fresh account's
+    // sequence reaches `count` exactly when the last of the writes is durable.
+    const committed = new Promise<void>((resolve) => {
+      const onChanges = (event: { collection: string; toSeq: number }) => {
+        if (event.collection !== 'tasks' || event.toSeq < count) return;
+        socket.off('sync:changes', onChanges);
+        resolve();
+      };
+      socket.on('sync:changes', onChanges);
+    });
+    const started = performance.now();
     await device.reconnect();
-    await acked;
+    await committed;
     const elapsed = performance.now() - started;
     await device.sync!.awaitInSync();
     return round(count / (elapsed / 1000), 0);

@@ -7,7 +7,6 @@
 import { performance } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import { filter, firstValueFrom } from 'rxjs';
 import { createDevice, registerAccount } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { makeTasks } from './core.js';
@@ -34,15 +33,13 @@ async function main() {
     socket.io.on('open', () => log.push(`engine open at ${(performance.now() - t0).toFixed(1)}`));
     await device.disconnect();
     await device.db.tasks.bulkInsert(makeTasks(device, 5000, 'push'));
-    const state$ = device.sync!.state$;
-    await firstValueFrom(state$.pipe(filter((s) => s.pending >= 5000)));
     { await device.db.requestIdlePromise(); const t = performance.now(); await new Promise((r) => setTimeout(r, 0)); log.push(`settle took ${(performance.now() - t).toFixed(1)}`); }
     const session = new Session(); session.connect();
     if (process.env.CPROF) { await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 200 }); await session.post('Profiler.start'); }
     t0 = performance.now();
     setImmediate(() => log.push(`immediate at ${(performance.now() - t0).toFixed(1)}`));
     setTimeout(() => log.push(`timeout0 at ${(performance.now() - t0).toFixed(1)}`), 0);
-    const acked = firstValueFrom(state$.pipe(filter((s) => s.pending === 0 && s.status === 'idle')));
+    const acked = new Promise<void>((resolve) => socket.on('sync:changes', (event) => event.toSeq >= 5000 && resolve()));
     await device.reconnect();
     await acked;
     const el = performance.now() - t0;
