@@ -35,6 +35,8 @@ export default defineConfig({
           environment: 'jsdom',
         },
       },
+      // Chromium end-to-end tests against the built app served by the real server.
+      './client/vitest.e2e.config.ts',
     ],
   },
 });

@@ -70,7 +70,14 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'], 'worker-src': ["'self'"] },
+        directives: {
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'img-src': ["'self'", 'data:'],
+          'worker-src': ["'self'"],
+          // TLS is terminated in front of the server when there is any; forcing https on a plain-http
+          // LAN address (a phone on http://192.168.x.x:3000) would break every asset.
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );

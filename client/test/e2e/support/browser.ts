@@ -5,6 +5,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium) {
+  // Visible, not silent: these suites are reported as skipped, and this says why.
+  console.warn(`SKIPPING Chromium e2e tests: no browser at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
 
 /** DESIGN.md's flags for Debian's headless Chromium. */
 export const CHROMIUM_ARGS = [
