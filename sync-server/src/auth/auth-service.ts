@@ -15,6 +15,11 @@ export interface AuthServiceDeps {
   metrics?: Pick<Metrics, 'authFailures'>;
   /** Lower only in tests; production uses {@link DEFAULT_SCRYPT_PARAMS}. */
   scryptParams?: ScryptParams;
+  /**
+   * Called when a device's session (refresh-token family) is revoked, so its live connections can be
+   * closed on every instance instead of outliving the revocation until their access token expires.
+   */
+  onSessionRevoked?: (session: { userId: string; sessionId: string }) => void;
 }
 
 /** The refresh token is 32 random bytes; only this SHA-256 digest is ever stored. */
@@ -37,6 +42,7 @@ export class AuthService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly metrics: AuthServiceDeps['metrics'];
+  private readonly onSessionRevoked: AuthServiceDeps['onSessionRevoked'];
   private readonly scryptParams: ScryptParams;
   private readonly tokens: TokenService;
   private readonly adminEmails: ReadonlySet<string>;
@@ -48,6 +54,7 @@ export class AuthService {
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
     this.metrics = deps.metrics;
+    this.onSessionRevoked = deps.onSessionRevoked;
     this.scryptParams = deps.scryptParams ?? DEFAULT_SCRYPT_PARAMS;
     this.adminEmails = new Set(deps.config.adminEmails.map((e) => e.toLowerCase()));
     this.tokens = createTokenService({
@@ -112,13 +119,15 @@ export class AuthService {
         const user = await this.store.findUserById(outcome.token.userId);
         if (!user || user.disabled) {
           await this.store.revokeTokenFamily(outcome.token.familyId, now);
+          this.onSessionRevoked?.({ userId: outcome.token.userId, sessionId: outcome.token.familyId });
           this.fail('forbidden');
           throw new TaskmasterError('forbidden', 'This account is disabled', 403);
         }
-        return this.issuePair(user, next.token);
+        return this.issuePair(user, next.token, outcome.token.familyId);
       }
       case 'reused':
         await this.store.revokeTokenFamily(outcome.familyId, now);
+        this.onSessionRevoked?.({ userId: outcome.userId, sessionId: outcome.familyId });
         this.logger.warn({ userId: outcome.userId, familyId: outcome.familyId }, 'refresh token reuse detected; family revoked');
         this.fail('token-revoked');
         throw new TaskmasterError('token-revoked', 'Refresh token was already used; this session is revoked, sign in again', 401);
@@ -149,17 +158,18 @@ export class AuthService {
 
   private async startSession(user: UserRecord): Promise<TokenPair> {
     const next = newRefreshToken();
+    const familyId = randomUUID();
     await this.store.insertRefreshToken({
       tokenHash: next.hash,
       userId: user.id,
-      familyId: randomUUID(),
+      familyId,
       expiresAt: this.now() + this.config.refreshTokenTtlSeconds * 1000,
     });
-    return this.issuePair(user, next.token);
+    return this.issuePair(user, next.token, familyId);
   }
 
-  private async issuePair(user: UserRecord, refreshToken: string): Promise<TokenPair> {
-    const access = await this.tokens.signAccessToken({ id: user.id, role: user.role });
+  private async issuePair(user: UserRecord, refreshToken: string, sessionId: string): Promise<TokenPair> {
+    const access = await this.tokens.signAccessToken({ id: user.id, role: user.role, sessionId });
     const publicUser: AuthUser = { id: user.id, email: user.email, role: user.role };
     return { user: publicUser, accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken };
   }

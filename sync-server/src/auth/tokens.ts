@@ -7,6 +7,8 @@ export type Role = 'user' | 'admin';
 export interface AccessClaims {
   userId: string;
   role: Role;
+  /** The refresh-token family (one device's sign-in) this token was issued to, when known. */
+  sessionId?: string;
   /** Epoch ms when the token stops being valid; long-lived sockets disconnect at this time. */
   expiresAt: number;
 }
@@ -21,7 +23,7 @@ export interface TokenServiceOptions {
 }
 
 export interface TokenService {
-  signAccessToken(subject: { id: string; role: Role }): Promise<{ token: string; expiresAt: number }>;
+  signAccessToken(subject: { id: string; role: Role; sessionId?: string }): Promise<{ token: string; expiresAt: number }>;
   verifyAccessToken(token: string): Promise<AccessClaims>;
 }
 
@@ -49,7 +51,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async signAccessToken(subject) {
       const issuedAt = Math.floor(now() / 1000);
       const expiresAtSeconds = issuedAt + options.ttlSeconds;
-      const token = await new SignJWT({ role: subject.role })
+      const token = await new SignJWT(subject.sessionId ? { role: subject.role, sid: subject.sessionId } : { role: subject.role })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(subject.id)
         .setIssuer(issuer)
@@ -80,11 +82,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         }
         throw new TaskmasterError('unauthorized', 'Invalid access token', 401);
       }
-      const { sub, role, exp } = payload;
+      const { sub, role, exp, sid } = payload;
       if (typeof sub !== 'string' || sub.length === 0 || (role !== 'user' && role !== 'admin') || typeof exp !== 'number') {
         throw new TaskmasterError('unauthorized', 'Invalid access token', 401);
       }
-      return { userId: sub, role, expiresAt: exp * 1000 };
+      return { userId: sub, role, expiresAt: exp * 1000, ...(typeof sid === 'string' ? { sessionId: sid } : {}) };
     },
   };
 }

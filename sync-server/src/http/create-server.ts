@@ -9,7 +9,7 @@ import { createAuthRouter, type AuthRateLimiter } from '../auth/auth-router.js';
 import { AuthService } from '../auth/auth-service.js';
 import type { ScryptParams } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
-import type { Fanout } from '../fanout/fanout.js';
+import { userRoom, type Fanout } from '../fanout/fanout.js';
 import { createHttpLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, metricsHandler, type Metrics } from '../observability/metrics.js';
 import { attachSocketHandlers, type SyncServer } from '../replication/socket-handlers.js';
@@ -59,7 +59,17 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
 
-  const auth = new AuthService({ store, config, logger, metrics, now: deps.now, scryptParams: deps.scryptParams });
+  // Assigned below once the Socket.IO server exists; revocations only happen on later requests.
+  let closeSession: (session: { userId: string; sessionId: string }) => void = () => undefined;
+  const auth = new AuthService({
+    store,
+    config,
+    logger,
+    metrics,
+    now: deps.now,
+    scryptParams: deps.scryptParams,
+    onSessionRevoked: (session) => closeSession(session),
+  });
   const sync = new SyncService(store, fanout);
   const originAllowed = createOriginPolicy(config.corsOrigins);
 
@@ -102,6 +112,20 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     pingTimeout: 20_000,
   });
   fanout.attach(io);
+  closeSession = ({ userId, sessionId }) => {
+    // Every instance: the adapter's fetchSockets reaches remote sockets too.
+    io.in(userRoom(userId))
+      .fetchSockets()
+      .then((sockets) => {
+        for (const socket of sockets) {
+          if (socket.data.sessionId !== sessionId) continue;
+          socket.emit('auth:expired', { reason: 'token-expired' });
+          socket.disconnect(true);
+        }
+        logger.warn({ userId, sessionId }, 'revoked session disconnected');
+      })
+      .catch((error: unknown) => logger.error({ err: error, userId }, 'could not disconnect a revoked session'));
+  };
   const sockets = attachSocketHandlers({ io, auth, sync, logger, rateLimiter: deps.socketRateLimiter, isShuttingDown, now: deps.now, metrics });
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();

@@ -17,6 +17,8 @@ export interface SocketAuth {
   role: 'user' | 'admin';
   /** Epoch ms at which the access token used for this connection expires. */
   expiresAt: number;
+  /** The device's sign-in (refresh-token family), to close its connections when it is revoked. */
+  sessionId?: string;
 }
 
 /** What the socket layer needs from authentication. */
