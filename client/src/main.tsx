@@ -2,8 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { openUserDatabase } from './app/open-database';
-import { registerServiceWorker } from './pwa/register-sw';
-import { UpdatePrompt } from './pwa/UpdatePrompt';
+import { UpdateLayer } from './pwa/UpdateLayer';
 import { createSession, localStorageSessionStore } from './sync/session';
 import './styles/app.css';
 
@@ -17,7 +16,7 @@ createRoot(root).render(
   <StrictMode>
     <App session={session} />
     <div className="update-layer">
-      <UpdatePrompt />
+      <UpdateLayer />
     </div>
   </StrictMode>,
 );
@@ -25,5 +24,5 @@ createRoot(root).render(
 // The service worker is not needed to show the tasks: register it once the page is idle.
 window.addEventListener('load', () => {
   const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
-  idle(() => void registerServiceWorker());
+  idle(() => void import('./pwa/register-sw').then((m) => m.registerServiceWorker()));
 });

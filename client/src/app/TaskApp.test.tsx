@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTask } from '../features/tasks/test-fixtures';
 import { TaskAppHarness } from './test-harness';
@@ -83,8 +83,11 @@ describe('TaskApp', () => {
     render(
       <TaskAppHarness initial={[makeTask({ title: 'First', order: 1 }), makeTask({ title: 'Second', order: 2 })]} />,
     );
-    fireEvent.keyDown(document.body, { key: 'n' });
-    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'New task' }));
+    // The key bindings load as their own chunk once the list is up: wait until they answer.
+    await waitFor(() => {
+      fireEvent.keyDown(document.body, { key: 'n' });
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'New task' }));
+    });
     (document.activeElement as HTMLElement).blur();
     fireEvent.keyDown(document.body, { key: 'j' });
     fireEvent.keyDown(document.body, { key: 'x' });
@@ -98,7 +101,7 @@ describe('TaskApp', () => {
   it('opens the editor and writes one field at a time', async () => {
     render(<TaskAppHarness initial={[makeTask({ title: 'Draft' })]} />);
     fireEvent.click(screen.getByRole('button', { name: 'Draft' }));
-    const editor = screen.getByRole('region', { name: 'Edit task' });
+    const editor = await screen.findByRole('region', { name: 'Edit task' });
     const title = within(editor).getByLabelText('Title');
     fireEvent.input(title, { target: { value: 'Final' } });
     fireEvent.blur(title);

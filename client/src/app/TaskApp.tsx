@@ -1,22 +1,17 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
-import { ConflictBanner } from '../features/conflicts/ConflictBanner';
+import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
-import { SettingsDialog } from '../features/settings/SettingsDialog';
-import { ShortcutsHelp } from '../features/shortcuts/ShortcutsHelp';
-import { useShortcuts } from '../features/shortcuts/use-shortcuts';
 import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
 import { EmptyState } from '../features/tasks/EmptyState';
 import { QuickAdd } from '../features/tasks/QuickAdd';
-import { TaskEditor } from '../features/tasks/TaskEditor';
 import { TaskList as TaskListView } from '../features/tasks/TaskList';
 import { Toolbar } from '../features/tasks/Toolbar';
 import { collectTags, isOverdue, localDay, queryTasks, type Scope } from '../features/tasks/task-query';
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
+import { lazyComponent } from './lazy-component';
 import { useScope, useViewPrefs } from './route';
 import type { TaskActions } from './task-actions';
-import { useKeyboardCommands } from './use-keyboard-commands';
 import { useTaskCommands } from './use-task-commands';
 
 export interface TaskAppProps {
@@ -28,6 +23,15 @@ export interface TaskAppProps {
   email: string;
   onSignOut: () => void;
 }
+
+// Not needed to show the list: each loads the first time it opens (and the editor when the page is idle).
+const TaskEditor = lazyComponent(() => import('../features/tasks/TaskEditor').then((m) => m.TaskEditor));
+const SettingsDialog = lazyComponent(() => import('../features/settings/SettingsDialog').then((m) => m.SettingsDialog));
+const ShortcutsHelp = lazyComponent(() => import('../features/shortcuts/ShortcutsHelp').then((m) => m.ShortcutsHelp));
+const KeyboardShortcuts = lazyComponent(() => import('./KeyboardShortcuts').then((m) => m.KeyboardShortcuts));
+const ConflictBanner = lazyComponent(() =>
+  import('../features/conflicts/ConflictBanner').then((m) => m.ConflictBanner),
+);
 
 function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
   switch (scope.kind) {
@@ -81,8 +85,15 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
     };
   }, [tasks, today]);
   const tags = useMemo(() => collectTags(tasks), [tasks]);
+  const hasConflicts = useMemo(() => tasks.some((t) => t.conflicts.length > 0), [tasks]);
   const editing = editingId ? tasks.find((t) => t.id === editingId) : undefined;
   const commands = useTaskCommands(actions, tasks, visible, scope, today);
+
+  useEffect(() => {
+    // Warm the editor's chunk once the list is up, so the first open is instant (and works offline).
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 300));
+    idle(() => void TaskEditor.preload().catch(() => undefined));
+  }, []);
 
   const go = useCallback(
     (next: Scope) => {
@@ -95,23 +106,6 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
     setSelectedId(task.id);
     setEditingId(task.id);
   }, []);
-
-  useShortcuts(
-    useKeyboardCommands({
-      visible,
-      selectedId,
-      setSelectedId,
-      editing: editing !== undefined,
-      dialogOpen: dialog !== null,
-      reorderable: prefs.sort === 'manual',
-      commands,
-      focusNew: () => quickAddRef.current?.focus(),
-      focusSearch: () => searchRef.current?.focus(),
-      open,
-      closeEditor: () => setEditingId(null),
-      showHelp: () => setDialog('help'),
-    }),
-  );
 
   return (
     <div className={`app${editing ? ' app--editing' : ''}${sidebarOpen ? ' app--sidebar-open' : ''}`}>
@@ -154,7 +148,11 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
             prefs={prefs}
             onPrefs={setPrefs}
           />
-          <ConflictBanner tasks={tasks} onReview={open} />
+          {hasConflicts && (
+            <Suspense fallback={null}>
+              <ConflictBanner tasks={tasks} onReview={open} />
+            </Suspense>
+          )}
           <QuickAdd onAdd={commands.add} inputRef={quickAddRef} />
           {visible.length === 0 ? (
             <EmptyState
@@ -181,20 +179,22 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
         </div>
       </main>
       {editing && (
-        <TaskEditor
-          key={editing.id}
-          task={editing}
-          lists={sortedLists}
-          today={today}
-          deviceNode={deviceNode}
-          onChange={(patch) => commands.update(editing.id, patch)}
-          onDelete={() => {
-            commands.remove(editing);
-            setEditingId(null);
-          }}
-          onClose={() => setEditingId(null)}
-          onDismissConflicts={() => commands.run(actions.dismissConflicts('tasks', editing.id))}
-        />
+        <Suspense fallback={null}>
+          <TaskEditor
+            key={editing.id}
+            task={editing}
+            lists={sortedLists}
+            today={today}
+            deviceNode={deviceNode}
+            onChange={(patch) => commands.update(editing.id, patch)}
+            onDelete={() => {
+              commands.remove(editing);
+              setEditingId(null);
+            }}
+            onClose={() => setEditingId(null)}
+            onDismissConflicts={() => commands.run(actions.dismissConflicts('tasks', editing.id))}
+          />
+        </Suspense>
       )}
       <div className="toasts">
         {commands.undo && (
@@ -206,10 +206,33 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
         )}
         {commands.error && <UndoToastError message={commands.error} onClose={commands.clearError} />}
       </div>
-      {dialog === 'settings' && (
-        <SettingsDialog email={email} taskCount={tasks.length} onSignOut={onSignOut} onClose={() => setDialog(null)} />
-      )}
-      {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
+      <Suspense fallback={null}>
+        <KeyboardShortcuts
+          visible={visible}
+          selectedId={selectedId}
+          setSelectedId={setSelectedId}
+          editing={editing !== undefined}
+          dialogOpen={dialog !== null}
+          reorderable={prefs.sort === 'manual'}
+          commands={commands}
+          focusNew={() => quickAddRef.current?.focus()}
+          focusSearch={() => searchRef.current?.focus()}
+          open={open}
+          closeEditor={() => setEditingId(null)}
+          showHelp={() => setDialog('help')}
+        />
+      </Suspense>
+      <Suspense fallback={null}>
+        {dialog === 'settings' && (
+          <SettingsDialog
+            email={email}
+            taskCount={tasks.length}
+            onSignOut={onSignOut}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
+      </Suspense>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Task } from '@taskmaster/shared-schema';
 import type { ShortcutAction } from '../features/shortcuts/shortcuts';
 import type { useTaskCommands } from './use-task-commands';
 
-interface KeyboardContext {
+export interface KeyboardContext {
   visible: readonly Task[];
   selectedId: string | null;
   setSelectedId: (id: string | null) => void;
