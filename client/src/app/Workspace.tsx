@@ -1,9 +1,8 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
-import { requestPersistence } from '../features/settings/storage';
 import type { Session } from '../sync/session';
 import { closeUserDatabase, openUserDatabase, removeUserDatabase, type OpenedDatabase } from './open-database';
-import { createTaskActions } from './task-actions';
+import { deferredTaskActions } from './deferred-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
 import { useSync } from './use-sync';
@@ -12,6 +11,7 @@ import { useSync } from './use-sync';
 export function Workspace({ user, session }: { user: AuthUser; session: Session }) {
   const [opened, setOpened] = useState<OpenedDatabase | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [deviceNode, setDeviceNode] = useState('');
 
   useEffect(() => {
     let closed = false;
@@ -25,7 +25,10 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
       (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
     );
     // The user is signed in and cares about these tasks: ask the browser not to evict them.
-    const persist = window.setTimeout(() => void requestPersistence(), 1000);
+    const persist = window.setTimeout(
+      () => void import('../features/settings/storage').then((m) => m.requestPersistence()).catch(() => undefined),
+      1000,
+    );
     return () => {
       closed = true;
       window.clearTimeout(persist);
@@ -40,7 +43,18 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     // Read by the bench: navigation start to the task list from IndexedDB committed to the DOM.
     if (data.ready) performance.mark('taskmaster:tasks-visible');
   }, [data.ready]);
-  const actions = useMemo(() => (opened ? createTaskActions(opened.db, opened.clock) : null), [opened]);
+  useEffect(() => {
+    // The tasks are on screen: load the write path now, so the first edit does not wait for it.
+    if (!opened || !data.ready) return;
+    opened.writable().then(
+      (write) => setDeviceNode(write.clock.node),
+      (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
+    );
+  }, [opened, data.ready]);
+  const actions = useMemo(
+    () => (opened ? deferredTaskActions(async () => (await opened.writable()).actions) : null),
+    [opened],
+  );
 
   const signOut = useCallback(async () => {
     await sync.stop();
@@ -73,7 +87,7 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
       lists={data.lists}
       actions={actions}
       sync={sync.view}
-      deviceNode={opened.clock.node}
+      deviceNode={deviceNode}
       email={user.email}
       onSignOut={() => void signOut()}
     />

@@ -1,7 +1,7 @@
-import { addRxPlugin, type RxStorage } from 'rxdb';
+import { addRxPlugin, type RxStorage } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { HybridLogicalClock } from '@taskmaster/shared-schema';
-import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../db';
+import { createTaskmasterDatabase, type TaskmasterDatabase } from '../db/database';
+import type { WritePath } from './write-path';
 
 let devModeReady: Promise<void> | undefined;
 
@@ -25,7 +25,11 @@ export function databaseName(userId: string): string {
 
 export interface OpenedDatabase {
   db: TaskmasterDatabase;
-  clock: HybridLogicalClock;
+  /**
+   * The write path (local documents, device clock, write helpers): not needed to show the tasks, so
+   * it loads on first use; the workspace asks for it as soon as the list is on screen.
+   */
+  writable(): Promise<WritePath>;
 }
 
 const opening = new Map<string, Promise<OpenedDatabase>>();
@@ -43,11 +47,14 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
         name: databaseName(userId),
         storage: await storageForEnvironment(),
         multiInstance: true,
+        deferLocalDocuments: true,
       });
-      // Read the device clock and run the list's first queries in parallel: RxDB caches the query
-      // results, so the workspace's subscriptions emit at once instead of waiting on IndexedDB again.
-      const [clock] = await Promise.all([getDeviceClock(db), db.tasks.find().exec(), db.lists.find().exec()]);
-      return { db, clock };
+      // Run the list's first queries now: RxDB caches the query results, so the workspace's
+      // subscriptions emit at once instead of waiting on IndexedDB again.
+      await Promise.all([db.tasks.find().exec(), db.lists.find().exec()]);
+      let writePath: Promise<WritePath> | undefined;
+      const writable = () => (writePath ??= import('./write-path').then((m) => m.openWritePath(db)));
+      return { db, writable };
     })();
     opening.set(userId, promise);
     promise.catch(() => opening.delete(userId));
@@ -75,6 +82,8 @@ function deleteIndexedDb(name: string): Promise<void> {
  * deletes the emptied IndexedDB databases themselves, so nothing of that account stays on the device.
  */
 export async function removeUserDatabase(userId: string, opened: OpenedDatabase): Promise<void> {
+  // The local-documents plugin must be loaded for `remove()` to delete its store too.
+  await opened.writable();
   await opened.db.remove();
   await closeUserDatabase(userId, opened);
   if (typeof indexedDB.databases !== 'function') return;

@@ -1,5 +1,4 @@
-import type { Task, TaskList } from '@taskmaster/shared-schema';
-import type { HybridLogicalClock } from '@taskmaster/shared-schema';
+import type { HybridLogicalClock, Task } from '@taskmaster/shared-schema';
 import {
   createList,
   createTask,
@@ -12,12 +11,9 @@ import {
   type TaskmasterDatabase,
 } from '../db';
 
-export type TaskFields = Pick<
-  Task,
-  'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'
->;
-export type TaskPatch = Partial<TaskFields>;
-export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'>;
+import type { ListFields, TaskFields, TaskPatch } from './task-patch';
+
+export { completionPatch, type ListFields, type TaskFields, type TaskPatch } from './task-patch';
 
 /**
  * Everything the UI may change. Each call goes through the db helpers, which stamp a fresh hybrid
@@ -34,11 +30,6 @@ export interface TaskActions {
   updateList(id: string, patch: Partial<ListFields>): Promise<void>;
   deleteList(id: string): Promise<void>;
   dismissConflicts(collection: 'tasks' | 'lists', id: string): Promise<void>;
-}
-
-/** Patch that marks a task done or open again, keeping `completedAt` consistent with `status`. */
-export function completionPatch(done: boolean, now: number = Date.now()): TaskPatch {
-  return done ? { status: 'done', completedAt: now } : { status: 'todo', completedAt: 0 };
 }
 
 export function createTaskActions(db: TaskmasterDatabase, clock: HybridLogicalClock): TaskActions {

@@ -3,8 +3,7 @@ import type { SyncView } from '../features/sync/SyncIndicator';
 import type { SyncHandle } from '../sync';
 import type { Session } from '../sync/session';
 import type { OpenedDatabase } from './open-database';
-
-type RelayMessage = { type: 'hello' } | { type: 'state'; state: SyncView };
+import type { RelayedSync } from './sync-relay';
 
 const lastSyncKey = (dbName: string) => `taskmaster:last-sync:${dbName}`;
 
@@ -18,10 +17,8 @@ function initialView(dbName: string): SyncView {
 }
 
 /**
- * Starts live sync once the task list is on screen: the sync module (and socket.io-client with it)
- * is loaded with a dynamic import, so it is not on the critical path. Every tab calls it; only the
- * RxDB leader opens the socket, and it relays its sync state to the other tabs over a
- * BroadcastChannel so every tab shows the same indicator.
+ * Starts live sync once the task list is on screen: the relay (`sync-relay.ts`), the sync module and
+ * socket.io-client are loaded with dynamic imports, so they are not on the critical path.
  */
 export function useSync(opened: OpenedDatabase | null, session: Session) {
   const [view, setView] = useState<SyncView>({ status: 'connecting', pending: 0, lastSyncedAt: null });
@@ -40,43 +37,23 @@ export function useSync(opened: OpenedDatabase | null, session: Session) {
 
   useEffect(() => {
     if (!opened) return undefined;
-    const { db, clock } = opened;
+    const { db } = opened;
     let cancelled = false;
-    let leader = false;
-    let latest = initialView(db.name);
-    setView(latest);
-    const channel =
-      typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`taskmaster-sync-state:${db.name}`);
+    let relay: RelayedSync | undefined;
+    const initial = initialView(db.name);
+    setView(initial);
     const publish = (state: SyncView) => {
-      latest = state;
       setView(state);
       if (state.lastSyncedAt) window.localStorage.setItem(lastSyncKey(db.name), String(state.lastSyncedAt));
     };
-    if (channel) {
-      channel.onmessage = (event: MessageEvent<RelayMessage>) => {
-        if (event.data.type === 'hello' && leader)
-          channel.postMessage({ type: 'state', state: latest } satisfies RelayMessage);
-        if (event.data.type === 'state' && !leader) publish(event.data.state);
-      };
-      channel.postMessage({ type: 'hello' } satisfies RelayMessage);
-    }
-
-    let subscription: { unsubscribe(): void } | undefined;
     // Defer to after first paint so the list renders from IndexedDB before the socket code loads.
     const timer = window.setTimeout(() => {
-      void import('../sync').then(({ startSync }) => {
+      void import('./sync-relay').then(({ startRelayedSync }) => {
         if (cancelled) return;
-        const handle = startSync({ db, session, clock, url: '', waitForLeadership: true });
-        handleRef.current = handle;
-        void handle.socket.then(() => {
-          leader = true;
-        });
-        subscription = handle.state$.subscribe((state) => {
-          if (!leader && state.status === 'connecting') return;
-          leader = true;
-          const next: SyncView = { ...state, lastSyncedAt: state.lastSyncedAt ?? latest.lastSyncedAt };
-          publish(next);
-          channel?.postMessage({ type: 'state', state: next } satisfies RelayMessage);
+        relay = startRelayedSync(opened, session, initial, publish);
+        void relay.handle.then((handle) => {
+          if (cancelled) void handle?.stop();
+          else handleRef.current = handle;
         });
       });
     }, 0);
@@ -84,8 +61,7 @@ export function useSync(opened: OpenedDatabase | null, session: Session) {
     return () => {
       cancelled = true;
       window.clearTimeout(timer);
-      subscription?.unsubscribe();
-      channel?.close();
+      relay?.close();
       const handle = handleRef.current;
       handleRef.current = null;
       void handle?.stop();

@@ -3,7 +3,8 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ParsedQuickAdd } from '../features/tasks/parse-quick-add';
 import { orderForMove, orderForTop } from '../features/tasks/ordering';
 import type { Scope } from '../features/tasks/task-query';
-import { completionPatch, type TaskActions, type TaskPatch } from './task-actions';
+import type { TaskActions } from './task-actions';
+import { completionPatch, type TaskPatch } from './task-patch';
 
 export interface UndoEntry {
   task: Task;

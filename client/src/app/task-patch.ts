@@ -1,0 +1,13 @@
+import type { Task, TaskList } from '@taskmaster/shared-schema';
+
+export type TaskFields = Pick<
+  Task,
+  'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'
+>;
+export type TaskPatch = Partial<TaskFields>;
+export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'>;
+
+/** Patch that marks a task done or open again, keeping `completedAt` consistent with `status`. */
+export function completionPatch(done: boolean, now: number = Date.now()): TaskPatch {
+  return done ? { status: 'done', completedAt: now } : { status: 'todo', completedAt: 0 };
+}
