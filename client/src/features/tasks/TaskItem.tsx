@@ -1,5 +1,5 @@
 import type { Task } from '@taskmaster/shared-schema';
-import type { PointerEvent as ReactPointerEvent } from 'react';
+import { useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { formatDue, PRIORITY_LABEL } from './format';
 import { isDone, isOverdue } from './task-query';
 
@@ -32,7 +32,10 @@ export function TaskItem({
   onDelete,
   onSelect,
 }: TaskItemProps) {
-  const done = isDone(task);
+  // React puts a controlled checkbox back right after the click unless state changed in that event,
+  // and the write reaches the list a moment later: show the new state until this task is re-read.
+  const [toggled, setToggled] = useState<Task | null>(null);
+  const done = isDone(task) !== (toggled === task);
   const overdue = isOverdue(task, today);
   const classes = [
     'task',
@@ -71,7 +74,10 @@ export function TaskItem({
         className={`task__check task__check--${task.priority}`}
         checked={done}
         aria-label={task.title}
-        onChange={() => onToggle(task)}
+        onChange={() => {
+          setToggled(task);
+          onToggle(task);
+        }}
       />
       <div className="task__body">
         <button type="button" className="task__title" onClick={() => onOpen(task)} aria-describedby={`meta-${task.id}`}>
