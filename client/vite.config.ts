@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { preactAliases } from './vite-plugins/preact-alias.ts';
+import { leanAliases, leanConditions, nativeBroadcastChannelOnly } from './vite-plugins/lean-dependencies.ts';
 import { sizeReport } from './vite-plugins/size-report.ts';
 
 const THEME_COLOR = '#3b5bdb';
@@ -8,8 +8,9 @@ const THEME_COLOR = '#3b5bdb';
 const devServerTarget = process.env.TASKMASTER_SERVER_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
-  resolve: { alias: preactAliases },
+  resolve: { alias: leanAliases, conditions: leanConditions },
   plugins: [
+    nativeBroadcastChannelOnly(),
     VitePWA({
       registerType: 'prompt',
       // Registered from src/pwa after first render, so the app never waits on the service worker.
@@ -43,6 +44,17 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Every browser this ES2022 build targets supports <link rel="modulepreload">.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      output: {
+        // Everything the entry imports statically (the critical path) goes into the one entry chunk:
+        // lazy chunks that share a module with it import it from there, instead of the bundler
+        // cutting the critical path into several shared chunks (each gzipped and fetched separately).
+        codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
+      },
+    },
+    modulePreload: { polyfill: false },
   },
   server: {
     host: '127.0.0.1',
