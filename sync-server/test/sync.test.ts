@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { createTask, deleteTask, pendingCount$, updateTask } from '../../client/src/db/index.js';
+import { createTask, deleteTask, flushPending, pendingCount$, updateTask } from '../../client/src/db/index.js';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -49,6 +49,7 @@ describe('sync between devices of one user', () => {
     await updateTask(a.db, a.clock, first.id, { title: 'one, edited' }); // no change: not counted
     const temp = await createTask(a.db, a.clock, { title: 'three' });
     await deleteTask(a.db, a.clock, temp.id);
+    await flushPending(a.db);
     expect(await firstValueFrom(pendingCount$(a.db))).toBe(3);
     const states: number[] = [];
     const sub = a.sync!.state$.subscribe((state) => states.push(state.pending));

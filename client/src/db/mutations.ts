@@ -19,7 +19,9 @@ export type NewList = Pick<TaskList, 'name'> & ListPatch & { id?: string };
 /** A random, URL-safe document id. */
 export function newId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 20);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 20);
 }
 
 function stamp(clock: HybridLogicalClock, fields: readonly string[]): Record<string, string> {
@@ -56,11 +58,16 @@ export async function createTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     conflicts: [],
   };
   await db.tasks.insert(task);
-  await markPending(db, 'tasks', task.id, task.updatedAt);
+  markPending(db, 'tasks', task.id, task.updatedAt);
   return task;
 }
 
-export async function updateTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: TaskPatch): Promise<void> {
+export async function updateTask(
+  db: TaskmasterDatabase,
+  clock: HybridLogicalClock,
+  id: string,
+  patch: TaskPatch,
+): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) throw new Error(`task ${id} not found`);
   let written = 0;
@@ -74,7 +81,7 @@ export async function updateTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     written = Date.now();
     return { ...data, ...effective, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
   });
-  if (written) await markPending(db, 'tasks', id, written);
+  if (written) markPending(db, 'tasks', id, written);
 }
 
 export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
@@ -86,7 +93,7 @@ export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     (next as typeof next & { _deleted: boolean })._deleted = true;
     return next;
   });
-  await markPending(db, 'tasks', id, at);
+  markPending(db, 'tasks', id, at);
 }
 
 /**
@@ -94,14 +101,18 @@ export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClo
  * restores the stored tombstone, not the snapshot taken at delete time, so edits that arrived
  * (or were made) since then are kept; only the `deleted` clock is stamped.
  */
-export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalClock, task: Pick<Task, 'id'> & Partial<Task>): Promise<void> {
+export async function restoreTask(
+  db: TaskmasterDatabase,
+  clock: HybridLogicalClock,
+  task: Pick<Task, 'id'> & Partial<Task>,
+): Promise<void> {
   const [stored] = await db.tasks.storageInstance.findDocumentsById([task.id], true);
   if (stored && !stored._deleted) return; // already back (restored elsewhere)
   let base: Task;
   if (stored) {
-    const { _meta, _rev, _attachments, _deleted, ...data } = stored as typeof stored & { _attachments?: unknown };
-    void _meta, void _rev, void _attachments, void _deleted;
-    base = data as Task;
+    const data: Record<string, unknown> = { ...stored };
+    for (const key of ['_meta', '_rev', '_attachments', '_deleted']) delete data[key];
+    base = data as unknown as Task;
   } else if (isFullTask(task)) {
     base = task;
   } else {
@@ -109,7 +120,7 @@ export async function restoreTask(db: TaskmasterDatabase, clock: HybridLogicalCl
   }
   const at = Date.now();
   await db.tasks.upsert({ ...base, updatedAt: at, clocks: { ...base.clocks, ...stamp(clock, ['deleted']) } });
-  await markPending(db, 'tasks', task.id, at);
+  markPending(db, 'tasks', task.id, at);
 }
 
 function isFullTask(task: Partial<Task>): task is Task {
@@ -130,11 +141,16 @@ export async function createList(db: TaskmasterDatabase, clock: HybridLogicalClo
     conflicts: [],
   };
   await db.lists.insert(list);
-  await markPending(db, 'lists', list.id, list.updatedAt);
+  markPending(db, 'lists', list.id, list.updatedAt);
   return list;
 }
 
-export async function updateList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string, patch: ListPatch): Promise<void> {
+export async function updateList(
+  db: TaskmasterDatabase,
+  clock: HybridLogicalClock,
+  id: string,
+  patch: ListPatch,
+): Promise<void> {
   const doc = await db.lists.findOne(id).exec();
   if (!doc) throw new Error(`list ${id} not found`);
   let written = 0;
@@ -144,7 +160,7 @@ export async function updateList(db: TaskmasterDatabase, clock: HybridLogicalClo
     written = Date.now();
     return { ...data, ...patch, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
   });
-  if (written) await markPending(db, 'lists', id, written);
+  if (written) markPending(db, 'lists', id, written);
 }
 
 export async function deleteList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
@@ -156,7 +172,7 @@ export async function deleteList(db: TaskmasterDatabase, clock: HybridLogicalClo
     (next as typeof next & { _deleted: boolean })._deleted = true;
     return next;
   });
-  await markPending(db, 'lists', id, at);
+  markPending(db, 'lists', id, at);
 }
 
 /** Hides conflict notices on this and (after sync) every other device. */
@@ -171,11 +187,19 @@ export async function dismissConflicts(
   if (collection === 'tasks') {
     const doc = await db.tasks.findOne(id).exec();
     if (!doc) return;
-    await doc.incrementalModify((data) => ({ ...data, updatedAt: Math.max(at, data.updatedAt), conflicts: keep(data.conflicts) }));
+    await doc.incrementalModify((data) => ({
+      ...data,
+      updatedAt: Math.max(at, data.updatedAt),
+      conflicts: keep(data.conflicts),
+    }));
   } else {
     const doc = await db.lists.findOne(id).exec();
     if (!doc) return;
-    await doc.incrementalModify((data) => ({ ...data, updatedAt: Math.max(at, data.updatedAt), conflicts: keep(data.conflicts) }));
+    await doc.incrementalModify((data) => ({
+      ...data,
+      updatedAt: Math.max(at, data.updatedAt),
+      conflicts: keep(data.conflicts),
+    }));
   }
-  await markPending(db, collection, id, at);
+  markPending(db, collection, id, at);
 }

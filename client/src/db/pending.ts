@@ -1,65 +1,105 @@
-import type { CollectionName } from '@taskmaster/shared-schema';
+import { jsonEqual, type CollectionName } from '@taskmaster/shared-schema';
 import { map, type Observable } from 'rxjs';
 import type { TaskmasterDatabase } from './database.js';
 
 const KEY = 'sync-pending';
+/** Marks and acknowledgements within this window are written as one local-document update. */
+const FLUSH_DELAY_MS = 50;
 
 interface PendingState {
   /** `collection:id` -> `updatedAt` of the newest local write not yet acknowledged by the server. */
   entries: Record<string, number>;
 }
 
-const queues = new WeakMap<TaskmasterDatabase, Promise<void>>();
+type Change = (entries: Record<string, number>) => void;
+
+interface Queue {
+  changes: Change[];
+  timer: ReturnType<typeof setTimeout> | null;
+  writing: Promise<void>;
+}
+
+const queues = new WeakMap<TaskmasterDatabase, Queue>();
+
+async function apply(db: TaskmasterDatabase, changes: Change[]): Promise<void> {
+  const run = (entries: Record<string, number>) => changes.forEach((change) => change(entries));
+  const doc = await db.getLocal<PendingState>(KEY);
+  if (doc) {
+    const next = { ...(doc.get('entries') as PendingState['entries']) };
+    run(next);
+    if (jsonEqual(next, doc.get('entries'))) return; // a write acknowledged within the window: nothing to store
+    await doc.incrementalModify((data) => {
+      const entries = { ...data.entries };
+      run(entries);
+      return { entries };
+    });
+    return;
+  }
+  const entries: Record<string, number> = {};
+  run(entries);
+  try {
+    await db.insertLocal<PendingState>(KEY, { entries });
+  } catch {
+    // Another tab created it first: apply the changes to its document instead.
+    const existing = await db.getLocal<PendingState>(KEY);
+    await existing?.incrementalModify((data) => {
+      const merged = { ...data.entries };
+      run(merged);
+      return { entries: merged };
+    });
+  }
+}
 
 /**
  * Local writes waiting for the server, kept in a local (never replicated) document so the count
- * survives reloads and is the same in every tab. Updates are queued per database so they never race
- * each other inside one tab; across tabs RxDB's revision check makes `incrementalModify` retry.
+ * survives reloads and is the same in every tab. Changes are applied in call order and coalesced
+ * for a few milliseconds, so a write that is acknowledged quickly costs no extra storage write;
+ * across tabs RxDB's revision check makes `incrementalModify` retry.
  */
-function modify(db: TaskmasterDatabase, change: (entries: Record<string, number>) => void): Promise<void> {
-  const run = async () => {
-    const doc = await db.getLocal<PendingState>(KEY);
-    if (doc) {
-      await doc.incrementalModify((data) => {
-        const entries = { ...data.entries };
-        change(entries);
-        return { entries };
-      });
-      return;
-    }
-    const entries: Record<string, number> = {};
-    change(entries);
-    try {
-      await db.insertLocal<PendingState>(KEY, { entries });
-    } catch {
-      // Another tab created it first: apply the change to its document instead.
-      const existing = await db.getLocal<PendingState>(KEY);
-      await existing?.incrementalModify((data) => {
-        const merged = { ...data.entries };
-        change(merged);
-        return { entries: merged };
-      });
-    }
-  };
-  const next = (queues.get(db) ?? Promise.resolve()).then(run, run);
-  queues.set(
-    db,
-    next.catch(() => undefined),
-  );
-  return next;
+function enqueue(db: TaskmasterDatabase, change: Change): void {
+  let queue = queues.get(db);
+  if (!queue) {
+    queue = { changes: [], timer: null, writing: Promise.resolve() };
+    queues.set(db, queue);
+  }
+  queue.changes.push(change);
+  if (queue.timer) return;
+  const q = queue;
+  q.timer = setTimeout(() => {
+    q.timer = null;
+    const changes = q.changes.splice(0);
+    q.writing = q.writing.then(() => apply(db, changes)).catch(() => undefined);
+  }, FLUSH_DELAY_MS);
+}
+
+/** Resolves once every change enqueued so far is stored (tests, sign-out). */
+export async function flushPending(db: TaskmasterDatabase): Promise<void> {
+  const queue = queues.get(db);
+  if (!queue) return;
+  if (queue.timer) {
+    clearTimeout(queue.timer);
+    queue.timer = null;
+    const changes = queue.changes.splice(0);
+    queue.writing = queue.writing.then(() => apply(db, changes)).catch(() => undefined);
+  }
+  await queue.writing;
 }
 
 /** Records a local write of `collection/id` made at `updatedAt`. */
-export function markPending(db: TaskmasterDatabase, collection: CollectionName, id: string, updatedAt: number): Promise<void> {
-  return modify(db, (entries) => {
+export function markPending(db: TaskmasterDatabase, collection: CollectionName, id: string, updatedAt: number): void {
+  enqueue(db, (entries) => {
     const key = `${collection}:${id}`;
     entries[key] = Math.max(entries[key] ?? 0, updatedAt);
   });
 }
 
 /** Forgets writes the server acknowledged: those not newer than the acknowledged document. */
-export function clearPending(db: TaskmasterDatabase, collection: CollectionName, acked: { id: string; updatedAt: number }[]): Promise<void> {
-  return modify(db, (entries) => {
+export function clearPending(
+  db: TaskmasterDatabase,
+  collection: CollectionName,
+  acked: { id: string; updatedAt: number }[],
+): void {
+  enqueue(db, (entries) => {
     for (const doc of acked) {
       const key = `${collection}:${doc.id}`;
       if (entries[key] !== undefined && entries[key] <= doc.updatedAt) delete entries[key];
@@ -69,5 +109,7 @@ export function clearPending(db: TaskmasterDatabase, collection: CollectionName,
 
 /** The number of local changes not yet pushed, live. */
 export function pendingCount$(db: TaskmasterDatabase): Observable<number> {
-  return db.getLocal$<PendingState>(KEY).pipe(map((doc) => Object.keys((doc?.get('entries') as PendingState['entries'] | undefined) ?? {}).length));
+  return db
+    .getLocal$<PendingState>(KEY)
+    .pipe(map((doc) => Object.keys((doc?.get('entries') as PendingState['entries'] | undefined) ?? {}).length));
 }

@@ -98,17 +98,24 @@ export class CollectionReplication {
               assumedMasterState: row.assumedMasterState ?? null,
             })),
           });
-          options.onPushed?.(rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })));
+          options.onPushed?.(
+            rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })),
+          );
           return response.conflicts as WithDeleted<SyncDoc>[];
         },
       },
     });
   }
 
-  /** Feeds a live change hint into the replication (rule R3). */
+  /**
+   * Feeds a live change hint into the replication (rule R3). A device's own pushes come back too and
+   * are applied like any other: RxDB holds live documents back while it pushes, so an older change
+   * from another device can land after this device's push and must be followed by the newer state.
+   */
   onChange(event: ChangeEvent): void {
     if (event.toSeq <= this.knownSeq) return;
     const pullIdle = this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
+
     if (event.documents && pullIdle && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
       this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
@@ -127,4 +134,3 @@ export class CollectionReplication {
     this.stream$.next('RESYNC');
   }
 }
-

@@ -87,14 +87,15 @@ export function startSync(options: SyncOptions): SyncHandle {
         clock,
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
-        onPushed: (docs) => void clearPending(db, name, docs).catch(() => undefined),
+        onPushed: (docs) => clearPending(db, name, docs),
       });
       replications.push(replication);
       replication.state.error$.subscribe((error) => update({ status: 'error', error: error.message }));
       replication.state.active$.subscribe((active) => {
         if (!socket.connected) return;
         if (active) update({ status: 'syncing', error: undefined });
-        else if (replications.every((r) => !r.state.subjects.active.getValue())) update({ status: 'idle', lastSyncedAt: Date.now() });
+        else if (replications.every((r) => !r.state.subjects.active.getValue()))
+          update({ status: 'idle', lastSyncedAt: Date.now() });
       });
     }
 

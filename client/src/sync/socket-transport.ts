@@ -63,7 +63,10 @@ export async function requestPush(socket: SyncSocket, request: PushRequest): Pro
   try {
     for (const row of request.rows) {
       const size = encoder.encode(JSON.stringify(row)).length;
-      if (chunk.length > 0 && (bytes + size > PROTOCOL_LIMITS.maxPushChunkBytes || chunk.length >= PROTOCOL_LIMITS.maxPushRows)) {
+      if (
+        chunk.length > 0 &&
+        (bytes + size > PROTOCOL_LIMITS.maxPushChunkBytes || chunk.length >= PROTOCOL_LIMITS.maxPushRows)
+      ) {
         flush();
       }
       chunk.push(row);
