@@ -21,10 +21,10 @@ async function main() {
     const socket = await device.sync!.socket;
     const log: string[] = [];
     let t0 = 0;
-    const orig = socket.emitWithAck.bind(socket);
+    const orig = (socket.emitWithAck as unknown as (ev: string, p: unknown) => Promise<unknown>).bind(socket);
     (socket as unknown as { emitWithAck: unknown }).emitWithAck = async (ev: string, p: { rows?: unknown[] }) => {
       const s = performance.now() - t0;
-      const r = await orig(ev as never, p);
+      const r = await orig(ev, p);
       log.push(`${ev} rows=${p.rows?.length ?? ''} docs=${(r as { documents?: unknown[] }).documents?.length ?? ''} ${s.toFixed(1)} -> ${(performance.now() - t0).toFixed(1)}`);
       return r;
     };

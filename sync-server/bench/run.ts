@@ -1,38 +1,94 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measureConnections, measureCrossInstancePropagation } from './cluster.js';
 import { runCoreBench } from './core.js';
 import { MAIN_JS } from './server-process.js';
 import { medianOfRuns } from './stats.js';
 
 const RESULTS = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Comma-separated subset of `core,cluster,client`; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client').split(',').map((s) => s.trim()));
+const CLIENT_SIZE_REPORT = fileURLToPath(new URL('../../client/dist/size-report.json', import.meta.url));
 
 const TARGETS: Record<string, { target: string; ok: (v: number) => boolean }> = {
   propagation_p50_ms: { target: '<= 2', ok: (v) => v <= 2 },
   propagation_p99_ms: { target: '<= 8', ok: (v) => v <= 8 },
   initial_sync_10k_ms: { target: '<= 600', ok: (v) => v <= 600 },
   push_throughput_per_s: { target: '>= 8000', ok: (v) => v >= 8000 },
+  cross_instance_propagation_p50_ms: { target: '<= 3', ok: (v) => v <= 3 },
+  cross_instance_propagation_p99_ms: { target: '<= 10', ok: (v) => v <= 10 },
+  connections_per_instance: { target: '>= 10000', ok: (v) => v >= 10_000 },
+  rss_per_connection_kb: { target: '<= 40', ok: (v) => v <= 40 },
+  client_critical_js_gzip_kb: { target: '<= 150', ok: (v) => v <= 150 },
+  offline_reload_to_tasks_ms: { target: '<= 500', ok: (v) => v <= 500 },
 };
+
+async function clusterFigures(): Promise<Record<string, number>> {
+  process.stdout.write(`cluster bench: cross-instance propagation (${RUNS} runs), idle connections (1 run)\n`);
+  const propagation = await medianOfRuns(RUNS, async (run) => {
+    const figures = await measureCrossInstancePropagation();
+    process.stdout.write(`  run ${run + 1}: ${JSON.stringify(figures)}\n`);
+    return { cross_instance_propagation_p50_ms: figures.p50, cross_instance_propagation_p99_ms: figures.p99 };
+  });
+  const connections = await measureConnections(10_000, 90_000);
+  process.stdout.write(`  connections: ${JSON.stringify(connections)}\n`);
+  return {
+    ...propagation.median,
+    connections_per_instance: connections.connections,
+    rss_per_connection_kb: connections.rssPerConnectionKb,
+  };
+}
+
+async function clientFigures(): Promise<Record<string, number>> {
+  if (!existsSync(CLIENT_SIZE_REPORT)) throw new Error('client is not built: run `npm run build` first');
+  const size = JSON.parse(readFileSync(CLIENT_SIZE_REPORT, 'utf8')) as { criticalJsGzipKb: number };
+  process.stdout.write('client bench: offline reload in Chromium (5 reloads, median)\n');
+  // Loaded lazily: these need playwright-core and /usr/bin/chromium only for this stage.
+  const { startTestServer } = await import('../test/helpers/server.js');
+  const { measureOfflineReload } = await import('../../client/test/e2e/support/offline-reload.js');
+  const { hasChromium } = await import('../../client/test/e2e/support/browser.js');
+  const figures: Record<string, number> = { client_critical_js_gzip_kb: size.criticalJsGzipKb };
+  if (!hasChromium) {
+    process.stdout.write('  SKIPPED offline reload: no Chromium at /usr/bin/chromium\n');
+    return figures;
+  }
+  const server = await startTestServer({ env: { CLIENT_DIST_DIR: fileURLToPath(new URL('../../client/dist', import.meta.url)) } });
+  try {
+    const reload = await measureOfflineReload(server);
+    process.stdout.write(`  offline reload samples (ms): ${reload.samplesMs.join(', ')}\n`);
+    figures.offline_reload_to_tasks_ms = reload.medianMs;
+  } finally {
+    await server.dispose();
+  }
+  return figures;
+}
 
 async function main(): Promise<void> {
   if (!existsSync(MAIN_JS)) throw new Error('sync-server is not built: run `npm run build` first (npm run bench does)');
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-  process.stdout.write(`core sync bench: ${RUNS} runs, medians reported\n`);
-  const core = await medianOfRuns(RUNS, async (run) => {
-    const figures = await runCoreBench();
-    process.stdout.write(`  run ${run + 1}: ${JSON.stringify(figures)}\n`);
-    return figures;
-  });
+  let measured: Record<string, number> = {};
+  if (ONLY.has('core')) {
+    process.stdout.write(`core sync bench: ${RUNS} runs, medians reported\n`);
+    const core = await medianOfRuns(RUNS, async (run) => {
+      const figures = await runCoreBench();
+      process.stdout.write(`  run ${run + 1}: ${JSON.stringify(figures)}\n`);
+      return figures;
+    });
+    measured = { ...measured, ...core.median };
+  }
+  if (ONLY.has('cluster')) measured = { ...measured, ...(await clusterFigures()) };
+  if (ONLY.has('client')) measured = { ...measured, ...(await clientFigures()) };
   const results = {
     ...previous,
-    ...core.median,
+    ...measured,
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
     measured_at: new Date().toISOString(),
     runs: RUNS,
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  const rows = Object.entries(core.median).map(([key, value]) => {
+  const rows = Object.entries(measured).map(([key, value]) => {
     const target = TARGETS[key];
     return { figure: key, median: value, target: target?.target ?? '', met: target ? (target.ok(value) ? 'yes' : 'NO') : '' };
   });
