@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // mongosh script: runs inside the MongoDB shell, where `rs` and `print` are globals.
+    files: ['docker/mongo-init-replica-set.js'],
+    languageOptions: { globals: { rs: 'readonly', print: 'readonly' } },
+  },
+  {
     files: ['**/bench/**', '**/scripts/**', '**/*.test.ts', '**/*.test.tsx', '**/test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -3,7 +3,7 @@
 try {
   rs.status();
   print('replica set rs0 already initiated');
-} catch (error) {
+} catch {
   rs.initiate({
     _id: 'rs0',
     members: [

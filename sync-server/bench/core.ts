@@ -23,7 +23,11 @@ export function makeTasks(device: Device, count: number, prefix: string): Task[]
       completedAt: 0,
       createdAt: now,
       updatedAt: now,
-      clocks: Object.fromEntries(['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map((f) => [f, stamp])),
+      clocks: Object.fromEntries(
+        ['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map(
+          (f) => [f, stamp],
+        ),
+      ),
       conflicts: [],
     };
   });

@@ -27,7 +27,10 @@ const totals: Record<string, number> = {};
 const started = Date.now();
 for (let seed = first; seed < first + seeds; seed++) {
   try {
-    const result = await runSimulation(seed, { steps, onLog: values.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined });
+    const result = await runSimulation(seed, {
+      steps,
+      onLog: values.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined,
+    });
     for (const [key, value] of Object.entries(result.stats)) totals[key] = (totals[key] ?? 0) + value;
     process.stdout.write(`seed ${seed} ok (${result.elapsedMs} ms)\n`);
   } catch (error) {

@@ -17,12 +17,20 @@ async function main() {
   const account = await registerAccount(url);
   const a = await createDevice(url, account, 'prop-a');
   const b = await createDevice(url, account, 'prop-b');
-  await a.goOnline(); await b.goOnline();
-  await a.sync!.awaitInSync(); await b.sync!.awaitInSync();
-  const sa = await a.sync!.socket; const sb = await b.sync!.socket;
-  let tEmit = 0, tChanges = 0;
-  sa.onAnyOutgoing((ev) => { if (ev === 'sync:push') tEmit = performance.now(); });
-  sb.onAny((ev) => { if (ev === 'sync:changes') tChanges = performance.now(); });
+  await a.goOnline();
+  await b.goOnline();
+  await a.sync!.awaitInSync();
+  await b.sync!.awaitInSync();
+  const sa = await a.sync!.socket;
+  const sb = await b.sync!.socket;
+  let tEmit = 0,
+    tChanges = 0;
+  sa.onAnyOutgoing((ev) => {
+    if (ev === 'sync:push') tEmit = performance.now();
+  });
+  sb.onAny((ev) => {
+    if (ev === 'sync:changes') tChanges = performance.now();
+  });
   const rows: number[][] = [];
   const N = Number(process.env.N ?? 200);
   for (let i = 0; i < N + 10; i++) {
@@ -37,9 +45,48 @@ async function main() {
     await new Promise((r) => setTimeout(r, 5));
   }
   const cols = ['write', 'emitPush', 'changesAtB', 'insert$B'];
-  cols.forEach((c, k) => console.log(c.padEnd(12), 'p50', round(percentile(rows.map((r) => r[k]!), 50)), 'p90', round(percentile(rows.map((r) => r[k]!), 90)), 'p99', round(percentile(rows.map((r) => r[k]!), 99))));
+  cols.forEach((c, k) =>
+    console.log(
+      c.padEnd(12),
+      'p50',
+      round(
+        percentile(
+          rows.map((r) => r[k]!),
+          50,
+        ),
+      ),
+      'p90',
+      round(
+        percentile(
+          rows.map((r) => r[k]!),
+          90,
+        ),
+      ),
+      'p99',
+      round(
+        percentile(
+          rows.map((r) => r[k]!),
+          99,
+        ),
+      ),
+    ),
+  );
   const m = await (await fetch(`${url}/metrics`)).text();
-  console.log(m.split('\n').filter((l) => l.startsWith('taskmaster_sync_push_duration') || l.includes('push_duration')).filter((l)=>!l.startsWith('#')).join('\n'));
-  await a.close(); await b.close(); await server.stop();
+  console.log(
+    m
+      .split('\n')
+      .filter((l) => l.startsWith('taskmaster_sync_push_duration') || l.includes('push_duration'))
+      .filter((l) => !l.startsWith('#'))
+      .join('\n'),
+  );
+  await a.close();
+  await b.close();
+  await server.stop();
 }
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -54,7 +54,9 @@ async function clientFigures(): Promise<Record<string, number>> {
     process.stdout.write('  SKIPPED offline reload: no Chromium at /usr/bin/chromium\n');
     return figures;
   }
-  const server = await startTestServer({ env: { CLIENT_DIST_DIR: fileURLToPath(new URL('../../client/dist', import.meta.url)) } });
+  const server = await startTestServer({
+    env: { CLIENT_DIST_DIR: fileURLToPath(new URL('../../client/dist', import.meta.url)) },
+  });
   try {
     const reload = await measureOfflineReload(server);
     process.stdout.write(`  offline reload samples (ms): ${reload.samplesMs.join(', ')}\n`);
@@ -90,7 +92,12 @@ async function main(): Promise<void> {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const rows = Object.entries(measured).map(([key, value]) => {
     const target = TARGETS[key];
-    return { figure: key, median: value, target: target?.target ?? '', met: target ? (target.ok(value) ? 'yes' : 'NO') : '' };
+    return {
+      figure: key,
+      median: value,
+      target: target?.target ?? '',
+      met: target ? (target.ok(value) ? 'yes' : 'NO') : '',
+    };
   });
   console.table(rows);
   process.stdout.write(`wrote ${RESULTS}\n`);

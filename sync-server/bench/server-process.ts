@@ -16,7 +16,10 @@ export interface ServerProcess {
 }
 
 /** Runs the built sync server (`npm run build`) as its own process on 127.0.0.1 and an ephemeral port. */
-export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'taskmaster-bench-'));
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: {

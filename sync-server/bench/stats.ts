@@ -9,7 +9,10 @@ export const median = (values: number[]) => percentile(values, 50);
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Runs `measure` `runs` times and returns every result plus the median of each numeric key. */
-export async function medianOfRuns<T extends Record<string, number>>(runs: number, measure: (run: number) => Promise<T>): Promise<{ median: T; runs: T[] }> {
+export async function medianOfRuns<T extends Record<string, number>>(
+  runs: number,
+  measure: (run: number) => Promise<T>,
+): Promise<{ median: T; runs: T[] }> {
   const results: T[] = [];
   for (let run = 0; run < runs; run++) results.push(await measure(run));
   const keys = Object.keys(results[0]!) as (keyof T)[];

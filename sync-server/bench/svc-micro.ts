@@ -15,10 +15,25 @@ import { percentile, round } from './stats.js';
 function doc(id: string, stamp: string, i: number) {
   const now = Date.now();
   return {
-    id, title: `Task ${i} with a realistic title`, notes: 'Some notes about the task, a sentence or two long.', status: 'todo', priority: 'medium',
-    dueDate: '2026-12-24', tags: ['work', 'bench'], listId: '', order: i, completedAt: 0, createdAt: now, updatedAt: now,
-    clocks: Object.fromEntries(['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map((f) => [f, stamp])),
-    conflicts: [], _deleted: false,
+    id,
+    title: `Task ${i} with a realistic title`,
+    notes: 'Some notes about the task, a sentence or two long.',
+    status: 'todo',
+    priority: 'medium',
+    dueDate: '2026-12-24',
+    tags: ['work', 'bench'],
+    listId: '',
+    order: i,
+    completedAt: 0,
+    createdAt: now,
+    updatedAt: now,
+    clocks: Object.fromEntries(
+      ['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map(
+        (f) => [f, stamp],
+      ),
+    ),
+    conflicts: [],
+    _deleted: false,
   };
 }
 async function main() {
@@ -30,13 +45,24 @@ async function main() {
   const single: number[] = [];
   for (let i = 0; i < Number(process.env.SINGLES ?? 1000); i++) {
     const t = performance.now();
-    await svc.push(user.id, { collection: 'tasks', rows: [{ newDocumentState: doc(`s-${i}`, clock.now(), i), assumedMasterState: null }] });
+    await svc.push(user.id, {
+      collection: 'tasks',
+      rows: [{ newDocumentState: doc(`s-${i}`, clock.now(), i), assumedMasterState: null }],
+    });
     single.push(performance.now() - t);
   }
-  console.log('single p50', round(percentile(single.slice(10), 50), 3), 'p90', round(percentile(single.slice(10), 90), 3));
+  console.log(
+    'single p50',
+    round(percentile(single.slice(10), 50), 3),
+    'p90',
+    round(percentile(single.slice(10), 90), 3),
+  );
   const batch: number[] = [];
   for (let b = 0; b < 20; b++) {
-    const rows = Array.from({ length: 500 }, (_, i) => ({ newDocumentState: doc(`b-${b}-${i}`, clock.now(), i), assumedMasterState: null }));
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      newDocumentState: doc(`b-${b}-${i}`, clock.now(), i),
+      assumedMasterState: null,
+    }));
     const payload = JSON.parse(JSON.stringify({ collection: 'tasks', rows }));
     const t = performance.now();
     await svc.push(user.id, payload);

@@ -48,7 +48,8 @@ describe('[R4] conflicts merge per field', () => {
     await b.reconnect();
     const expected = { title: 'Plan trip to Lisbon', priority: 'high', tags: ['travel'] };
     await eventually(async () => {
-      for (const device of [a, b]) expect((await device.db.tasks.findOne(task.id).exec())?.toJSON()).toMatchObject(expected);
+      for (const device of [a, b])
+        expect((await device.db.tasks.findOne(task.id).exec())?.toJSON()).toMatchObject(expected);
     });
     const userId = a.session.user!.id;
     expect((await server.store.getDoc(userId, 'tasks', task.id))?.doc).toMatchObject({ ...expected, conflicts: [] });
@@ -62,7 +63,11 @@ describe('[R4] conflicts merge per field', () => {
     await updateTask(a.db, a.clock, task.id, { title: 'Title from A' });
     await updateTask(b.db, b.clock, task.id, { title: 'Title from B' });
     // The later hybrid-logical-clock stamp wins, whichever device reconnects first.
-    const winner = (await b.db.tasks.findOne(task.id).exec())!.clocks.title! > (await a.db.tasks.findOne(task.id).exec())!.clocks.title! ? 'Title from B' : 'Title from A';
+    const winner =
+      (await b.db.tasks.findOne(task.id).exec())!.clocks.title! >
+      (await a.db.tasks.findOne(task.id).exec())!.clocks.title!
+        ? 'Title from B'
+        : 'Title from A';
     const loser = winner === 'Title from A' ? 'Title from B' : 'Title from A';
     await b.reconnect();
     await b.sync!.awaitInSync();

@@ -55,7 +55,10 @@ describe('durability and recovery', () => {
 
     // The acknowledged writes are on disk, readable by anyone opening the file.
     const file = new Database(first.dbFile, { readonly: true });
-    const rows = file.prepare("SELECT id, seq FROM documents WHERE collection = 'tasks' ORDER BY seq").all() as { id: string; seq: number }[];
+    const rows = file.prepare("SELECT id, seq FROM documents WHERE collection = 'tasks' ORDER BY seq").all() as {
+      id: string;
+      seq: number;
+    }[];
     file.close();
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 

@@ -15,7 +15,7 @@ describe('[R5] isolation between users', () => {
     await server.dispose();
   });
 
-  it('[R5] a device never pulls, hears about, or overwrites another user\'s documents, even with forged ids and owners', async () => {
+  it("[R5] a device never pulls, hears about, or overwrites another user's documents, even with forged ids and owners", async () => {
     const alice = await registerAccount(server.url);
     const mallory = await registerAccount(server.url);
     const aliceDevice = await createDevice(server.url, alice, 'alice');
@@ -32,23 +32,41 @@ describe('[R5] isolation between users', () => {
     const raw = await connectRaw(server.url, mallory.tokens.accessToken);
     const heard: unknown[] = [];
     raw.on('sync:changes', (event) => heard.push(event));
-    const pulled = (await emitRaw(raw, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 100 })) as { documents: unknown[] };
+    const pulled = (await emitRaw(raw, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 100 })) as {
+      documents: unknown[];
+    };
     expect(pulled.documents).toEqual([]);
 
     // A push with Alice's document id is stored as Mallory's own document; Alice's stays untouched.
-    const forged = { ...secret, title: 'overwritten by mallory', clocks: { ...secret.clocks, title: 'zzzzzzzzz-0000-mallory' }, _deleted: false };
-    const ack = (await emitRaw(raw, 'sync:push', { collection: 'tasks', rows: [{ newDocumentState: forged }] })) as { conflicts: unknown[] };
+    const forged = {
+      ...secret,
+      title: 'overwritten by mallory',
+      clocks: { ...secret.clocks, title: 'zzzzzzzzz-0000-mallory' },
+      _deleted: false,
+    };
+    const ack = (await emitRaw(raw, 'sync:push', { collection: 'tasks', rows: [{ newDocumentState: forged }] })) as {
+      conflicts: unknown[];
+    };
     expect(ack).toHaveProperty('conflicts');
     // A forged owner field is rejected as schema-invalid and changes nothing.
-    const withOwner = await emitRaw(raw, 'sync:push', { collection: 'tasks', rows: [{ newDocumentState: { ...forged, id: 'other', ownerId: alice.tokens.user.id } }] });
+    const withOwner = await emitRaw(raw, 'sync:push', {
+      collection: 'tasks',
+      rows: [{ newDocumentState: { ...forged, id: 'other', ownerId: alice.tokens.user.id } }],
+    });
     expect(withOwner).toMatchObject({ error: { reason: 'schema-invalid' } });
     // A forged userId in the envelope is rejected too.
-    const withUser = await emitRaw(raw, 'sync:push', { collection: 'tasks', userId: alice.tokens.user.id, rows: [{ newDocumentState: forged }] });
+    const withUser = await emitRaw(raw, 'sync:push', {
+      collection: 'tasks',
+      userId: alice.tokens.user.id,
+      rows: [{ newDocumentState: forged }],
+    });
     expect(withUser).toMatchObject({ error: { reason: 'invalid-payload' } });
 
     const aliceStored = await server.store.getDoc(alice.tokens.user.id, 'tasks', secret.id);
     expect(aliceStored?.doc.title).toBe('Alice secret');
-    expect((await server.store.getDoc(mallory.tokens.user.id, 'tasks', secret.id))?.doc.title).toBe('overwritten by mallory');
+    expect((await server.store.getDoc(mallory.tokens.user.id, 'tasks', secret.id))?.doc.title).toBe(
+      'overwritten by mallory',
+    );
     expect(await server.store.getDoc(alice.tokens.user.id, 'tasks', 'other')).toBeUndefined();
     await eventually(async () => expect(await malloryDevice.db.tasks.count().exec()).toBe(1));
     expect((await aliceDevice.db.tasks.findOne(secret.id).exec())?.title).toBe('Alice secret');
@@ -61,7 +79,9 @@ describe('[R5] isolation between users', () => {
     await expect(connectRaw(server.url, '')).rejects.toMatchObject({ message: 'unauthorized' });
     await expect(connectRaw(server.url, 'not.a.jwt')).rejects.toMatchObject({ message: 'unauthorized' });
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    const body = Buffer.from(JSON.stringify({ sub: 'someone', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ sub: 'someone', exp: Math.floor(Date.now() / 1000) + 600 })).toString(
+      'base64url',
+    );
     await expect(connectRaw(server.url, `${header}.${body}.`)).rejects.toMatchObject({ message: 'unauthorized' });
   });
 

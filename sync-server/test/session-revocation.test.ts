@@ -22,7 +22,8 @@ describe('refresh-token reuse', () => {
   it('[R5] reusing a rotated refresh token revokes that device everywhere, live connections included', async () => {
     server = await startTestServer();
     const account = await registerAccount(server.url);
-    const stolen = (await post(server.url, 'login', { email: account.email, password: account.password })).body as TokenPair;
+    const stolen = (await post(server.url, 'login', { email: account.email, password: account.password }))
+      .body as TokenPair;
     const victim = await connectRaw(server.url, stolen.accessToken);
     const otherDevice = await connectRaw(server.url, account.tokens.accessToken);
 
@@ -36,10 +37,15 @@ describe('refresh-token reuse', () => {
     await closed;
     // The rotated successor is dead too: the whole family is revoked.
     const successor = (rotated.body as TokenPair).refreshToken;
-    expect(await post(server.url, 'refresh', { refreshToken: successor })).toMatchObject({ status: 401, body: { error: { reason: 'token-revoked' } } });
+    expect(await post(server.url, 'refresh', { refreshToken: successor })).toMatchObject({
+      status: 401,
+      body: { error: { reason: 'token-revoked' } },
+    });
     // The user's other device (another family) is untouched.
     expect(otherDevice.connected).toBe(true);
-    expect(await emitRaw(otherDevice, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 1 })).toMatchObject({ documents: [] });
+    expect(
+      await emitRaw(otherDevice, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 1 }),
+    ).toMatchObject({ documents: [] });
     otherDevice.disconnect();
   });
 });

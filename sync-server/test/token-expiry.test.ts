@@ -33,11 +33,15 @@ describe('access token expiry on a live connection', () => {
     });
     expect(await expiredNotice).toEqual({ reason: 'token-expired' });
     raw.disconnect();
-    await expect(connectRaw(server.url, account.tokens.accessToken)).rejects.toMatchObject({ message: 'token-expired' });
+    await expect(connectRaw(server.url, account.tokens.accessToken)).rejects.toMatchObject({
+      message: 'token-expired',
+    });
 
     const task = await createTask(device.db, device.clock, { title: 'written after expiry' });
     await eventually(async () => {
-      expect((await server.store.getDoc(account.tokens.user.id, 'tasks', task.id))?.doc.title).toBe('written after expiry');
+      expect((await server.store.getDoc(account.tokens.user.id, 'tasks', task.id))?.doc.title).toBe(
+        'written after expiry',
+      );
     });
     // It went through a refreshed token on a new connection.
     expect((await device.sync!.socket).id).not.toBe(firstSocketId);

@@ -76,7 +76,12 @@ describe('mergeDocs (rule R4: per-field last-writer-wins by hybrid logical clock
     const base = baseDoc();
     const a = edit(base, at(10, 'devA'), { title: 'From A' });
     const b = edit(base, at(20, 'devB'), { title: 'From B' });
-    const expected = { field: 'title', lostValue: JSON.stringify('From A'), lostClock: a.clocks.title, winnerClock: b.clocks.title };
+    const expected = {
+      field: 'title',
+      lostValue: JSON.stringify('From A'),
+      lostClock: a.clocks.title,
+      winnerClock: b.clocks.title,
+    };
 
     const aFirst = merge(merge(base, base, a).doc, base, b);
     expect(aFirst.doc.title).toBe('From B');
@@ -153,7 +158,12 @@ describe('mergeDocs (rule R4: per-field last-writer-wins by hybrid logical clock
     const r1 = merge(merge(base, base, restore).doc, base, deleteAgain);
     expect(r1.doc._deleted).toBe(true);
     expect(r1.recorded).toEqual([
-      { field: 'deleted', lostValue: 'false', lostClock: restore.clocks.deleted, winnerClock: deleteAgain.clocks.deleted },
+      {
+        field: 'deleted',
+        lostValue: 'false',
+        lostClock: restore.clocks.deleted,
+        winnerClock: deleteAgain.clocks.deleted,
+      },
     ]);
     // ...and the restore with the later clock wins over an earlier concurrent restore.
     const r2 = merge(merge(base, base, fresh).doc, base, restore);
@@ -266,7 +276,9 @@ describe('mergeDocs properties (seeded)', () => {
       const results = permutations(rows).map((order) => converged(mergeInOrder(order)));
       for (const result of results) {
         if (JSON.stringify(result) !== JSON.stringify(results[0])) {
-          expect.fail(`seed ${seed}: merge order changed the result\n${JSON.stringify(results[0])}\n${JSON.stringify(result)}`);
+          expect.fail(
+            `seed ${seed}: merge order changed the result\n${JSON.stringify(results[0])}\n${JSON.stringify(result)}`,
+          );
         }
       }
     }
@@ -304,7 +316,10 @@ describe('mergeDocs properties (seeded)', () => {
             const lost = field === 'deleted' ? incoming._deleted : incoming[field as Field];
             const final = field === 'deleted' ? doc._deleted : doc[field as Field];
             if (JSON.stringify(lost) === JSON.stringify(final)) continue;
-            expect(logged.has(`${field}|${JSON.stringify(lost)}`), `seed ${seed}: ${field}@${clock} lost silently`).toBe(true);
+            expect(
+              logged.has(`${field}|${JSON.stringify(lost)}`),
+              `seed ${seed}: ${field}@${clock} lost silently`,
+            ).toBe(true);
           }
         }
       }

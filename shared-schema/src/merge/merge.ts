@@ -23,7 +23,6 @@ function readField(doc: MergeableDoc, field: string): unknown {
   return field === 'deleted' ? doc._deleted : (doc as unknown as Record<string, unknown>)[field];
 }
 
-
 function encodeLost(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
   const max = FIELD_LIMITS.conflictValueLength;

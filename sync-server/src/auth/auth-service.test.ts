@@ -45,11 +45,18 @@ describe('AuthService', () => {
       const pair = await auth.register(alice);
       expect(pair.user).toMatchObject({ email: 'alice@example.com', role: 'user' });
       expect(pair.refreshToken).toMatch(/^[\w-]{43}$/);
-      await expect(auth.verifyAccessToken(pair.accessToken)).resolves.toMatchObject({ userId: pair.user.id, role: 'user' });
+      await expect(auth.verifyAccessToken(pair.accessToken)).resolves.toMatchObject({
+        userId: pair.user.id,
+        role: 'user',
+      });
       const user = await store.findUserByEmail('alice@example.com');
       expect(user?.passwordHash).not.toContain(alice.password);
       // The refresh token is findable only by its SHA-256 digest.
-      const rotated = await store.rotateRefreshToken(hashRefreshToken(pair.refreshToken), { tokenHash: 'x'.repeat(64), expiresAt: now + 1000 }, now);
+      const rotated = await store.rotateRefreshToken(
+        hashRefreshToken(pair.refreshToken),
+        { tokenHash: 'x'.repeat(64), expiresAt: now + 1000 },
+        now,
+      );
       expect(rotated.status).toBe('rotated');
     });
 

@@ -128,9 +128,16 @@ export class AuthService {
       case 'reused':
         await this.store.revokeTokenFamily(outcome.familyId, now);
         this.onSessionRevoked?.({ userId: outcome.userId, sessionId: outcome.familyId });
-        this.logger.warn({ userId: outcome.userId, familyId: outcome.familyId }, 'refresh token reuse detected; family revoked');
+        this.logger.warn(
+          { userId: outcome.userId, familyId: outcome.familyId },
+          'refresh token reuse detected; family revoked',
+        );
         this.fail('token-revoked');
-        throw new TaskmasterError('token-revoked', 'Refresh token was already used; this session is revoked, sign in again', 401);
+        throw new TaskmasterError(
+          'token-revoked',
+          'Refresh token was already used; this session is revoked, sign in again',
+          401,
+        );
       case 'revoked':
         this.fail('token-revoked');
         throw new TaskmasterError('token-revoked', 'Refresh token was revoked; sign in again', 401);

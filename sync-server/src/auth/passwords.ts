@@ -27,7 +27,9 @@ function scryptAsync(password: string, salt: Buffer, params: ScryptParams): Prom
     maxmem: 256 * params.N * params.r,
   };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, params.keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, params.keyLength, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 

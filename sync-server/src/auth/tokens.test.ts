@@ -75,7 +75,12 @@ describe('access tokens', () => {
 
   it('rejects a correctly signed HS256 token from the wrong issuer or audience', async () => {
     const nowSeconds = Math.floor(T0 / 1000);
-    const base = () => new SignJWT({ role: 'user' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(nowSeconds).setExpirationTime(nowSeconds + 600);
+    const base = () =>
+      new SignJWT({ role: 'user' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuedAt(nowSeconds)
+        .setExpirationTime(nowSeconds + 600);
     const wrongIssuer = await base().setIssuer('someone-else').setAudience(TOKEN_AUDIENCE).sign(key);
     const wrongAudience = await base().setIssuer(TOKEN_ISSUER).setAudience('other-app').sign(key);
     await expectReason(service().verifyAccessToken(wrongIssuer), 'unauthorized');

@@ -23,7 +23,11 @@ export interface TokenServiceOptions {
 }
 
 export interface TokenService {
-  signAccessToken(subject: { id: string; role: Role; sessionId?: string }): Promise<{ token: string; expiresAt: number }>;
+  signAccessToken(subject: {
+    id: string;
+    role: Role;
+    sessionId?: string;
+  }): Promise<{ token: string; expiresAt: number }>;
   verifyAccessToken(token: string): Promise<AccessClaims>;
 }
 
@@ -51,7 +55,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async signAccessToken(subject) {
       const issuedAt = Math.floor(now() / 1000);
       const expiresAtSeconds = issuedAt + options.ttlSeconds;
-      const token = await new SignJWT(subject.sessionId ? { role: subject.role, sid: subject.sessionId } : { role: subject.role })
+      const token = await new SignJWT(
+        subject.sessionId ? { role: subject.role, sid: subject.sessionId } : { role: subject.role },
+      )
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(subject.id)
         .setIssuer(issuer)
@@ -83,7 +89,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         throw new TaskmasterError('unauthorized', 'Invalid access token', 401);
       }
       const { sub, role, exp, sid } = payload;
-      if (typeof sub !== 'string' || sub.length === 0 || (role !== 'user' && role !== 'admin') || typeof exp !== 'number') {
+      if (
+        typeof sub !== 'string' ||
+        sub.length === 0 ||
+        (role !== 'user' && role !== 'admin') ||
+        typeof exp !== 'number'
+      ) {
         throw new TaskmasterError('unauthorized', 'Invalid access token', 401);
       }
       return { userId: sub, role, expiresAt: exp * 1000, ...(typeof sid === 'string' ? { sessionId: sid } : {}) };

@@ -79,11 +79,15 @@ describe('loadConfig', () => {
     });
 
     it('refuses the development default secret', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/JWT_SECRET: must not be the development default/);
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(
+        /JWT_SECRET: must not be the development default/,
+      );
     });
 
     it('refuses a secret shorter than 32 characters', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET: must be at least 32 characters/);
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' })).toThrow(
+        /JWT_SECRET: must be at least 32 characters/,
+      );
     });
 
     it('starts with a strong secret and allows only same-origin by default', () => {
@@ -106,6 +110,9 @@ describe('describeConfig', () => {
     expect(text).not.toContain(STRONG_SECRET);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('s3cret');
-    expect(describeConfig(config)).toMatchObject({ mongodbUri: 'mongodb://app:***@db:27017/tm', redisUrl: 'redis://:***@redis:6379' });
+    expect(describeConfig(config)).toMatchObject({
+      mongodbUri: 'mongodb://app:***@db:27017/tm',
+      redisUrl: 'redis://:***@redis:6379',
+    });
   });
 });

@@ -77,19 +77,25 @@ const originPattern = /^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/i;
 const envSchema = z
   .object({
     NODE_ENV: optional(
-      z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+      z
+        .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+        .default('development'),
     ),
     PORT: optional(intString(0, 65535, 'an integer between 0 and 65535').default(3000)),
     HOST: optional(z.string().trim().default('0.0.0.0')),
     DATA_DIR: optional(z.string().default('./data')),
     JWT_SECRET: optional(z.string().optional()),
     ACCESS_TOKEN_TTL_SECONDS: optional(
-      intString(10, ACCESS_TOKEN_TTL_SECONDS, `an integer number of seconds between 10 and ${ACCESS_TOKEN_TTL_SECONDS}`).default(
+      intString(
+        10,
         ACCESS_TOKEN_TTL_SECONDS,
-      ),
+        `an integer number of seconds between 10 and ${ACCESS_TOKEN_TTL_SECONDS}`,
+      ).default(ACCESS_TOKEN_TTL_SECONDS),
     ),
     REFRESH_TOKEN_TTL_SECONDS: optional(
-      intString(60, 365 * 24 * 3600, 'an integer number of seconds between 60 and 31536000').default(REFRESH_TOKEN_TTL_SECONDS),
+      intString(60, 365 * 24 * 3600, 'an integer number of seconds between 60 and 31536000').default(
+        REFRESH_TOKEN_TTL_SECONDS,
+      ),
     ),
     CORS_ORIGINS: optional(
       list
@@ -122,7 +128,9 @@ const envSchema = z
         })
         .default([]),
     ),
-    SHUTDOWN_GRACE_MS: optional(intString(0, 600_000, 'an integer number of milliseconds between 0 and 600000').default(10_000)),
+    SHUTDOWN_GRACE_MS: optional(
+      intString(0, 600_000, 'an integer number of milliseconds between 0 and 600000').default(10_000),
+    ),
     TRUST_PROXY: optional(z.string().trim().default('false')),
     AUTH_RATE_LIMIT_PER_MINUTE: optional(intString(0, 100_000, 'an integer between 0 and 100000').default(20)),
   })
@@ -132,7 +140,11 @@ const envSchema = z
     if (secret === undefined) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
     } else if (secret === DEV_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must not be the development default in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'must not be the development default in production',
+      });
     } else if (secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
       ctx.addIssue({
         code: 'custom',

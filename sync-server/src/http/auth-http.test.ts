@@ -185,13 +185,19 @@ describe('auth REST API', () => {
     });
 
     it('rejects a non-admin on an admin route with 403 forbidden and admits an admin', async () => {
-      const asUser = await fetch(`${h.url}/api/admin/ping`, { headers: { authorization: `Bearer ${aliceTokens.accessToken}` } });
+      const asUser = await fetch(`${h.url}/api/admin/ping`, {
+        headers: { authorization: `Bearer ${aliceTokens.accessToken}` },
+      });
       expect(asUser.status).toBe(403);
       expect((await errorOf(asUser)).reason).toBe('forbidden');
 
-      const admin = (await (await post(h.url, '/api/auth/register', { email: 'admin@example.com', password: 'admin-password' })).json()) as TokenPair;
+      const admin = (await (
+        await post(h.url, '/api/auth/register', { email: 'admin@example.com', password: 'admin-password' })
+      ).json()) as TokenPair;
       expect(admin.user.role).toBe('admin');
-      const asAdmin = await fetch(`${h.url}/api/admin/ping`, { headers: { authorization: `Bearer ${admin.accessToken}` } });
+      const asAdmin = await fetch(`${h.url}/api/admin/ping`, {
+        headers: { authorization: `Bearer ${admin.accessToken}` },
+      });
       expect(asAdmin.status).toBe(200);
     });
   });

@@ -94,7 +94,10 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/', createHealthRouter({ store, isShuttingDown, logger }));
   app.get('/metrics', metricsHandler(metrics.registry));
-  app.use('/api/auth', createAuthRouter(auth, { rateLimiter: deps.authRateLimiter, pointsPerMinute: config.authRateLimitPerMinute }));
+  app.use(
+    '/api/auth',
+    createAuthRouter(auth, { rateLimiter: deps.authRateLimiter, pointsPerMinute: config.authRateLimitPerMinute }),
+  );
   app.use('/api', apiNotFound);
   serveClient(app, config.clientDistDir, logger);
   app.use(createErrorHandler(logger));
@@ -126,7 +129,16 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
       })
       .catch((error: unknown) => logger.error({ err: error, userId }, 'could not disconnect a revoked session'));
   };
-  const sockets = attachSocketHandlers({ io, auth, sync, logger, rateLimiter: deps.socketRateLimiter, isShuttingDown, now: deps.now, metrics });
+  const sockets = attachSocketHandlers({
+    io,
+    auth,
+    sync,
+    logger,
+    rateLimiter: deps.socketRateLimiter,
+    isShuttingDown,
+    now: deps.now,
+    metrics,
+  });
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
     socket.on('disconnect', () => metrics.connectedSockets.dec());

@@ -56,7 +56,10 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     }
     if (err.status >= 400 && err.status < 500) {
       // Unsupported charset/encoding and friends: the client's fault, with a safe generic message.
-      return { status: err.status, body: { error: { reason: 'invalid-payload', message: `Unreadable request body (${err.type})` } } };
+      return {
+        status: err.status,
+        body: { error: { reason: 'invalid-payload', message: `Unreadable request body (${err.type})` } },
+      };
     }
   }
   return { status: 500, body: { error: { reason: 'internal', message: 'Internal server error' } } };

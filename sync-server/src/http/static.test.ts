@@ -62,11 +62,14 @@ describe('serveClient with a built client', () => {
     expect(res.headers.get('content-type')).toMatch(/javascript/);
   });
 
-  it.each(['/', '/sw.js', '/registerSW.js', '/manifest.webmanifest', '/icon-192.png'])('serves %s with no-cache', async (file) => {
-    const res = await fetch(`${url}${file}`, { headers: html });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toBe('no-cache');
-  });
+  it.each(['/', '/sw.js', '/registerSW.js', '/manifest.webmanifest', '/icon-192.png'])(
+    'serves %s with no-cache',
+    async (file) => {
+      const res = await fetch(`${url}${file}`, { headers: html });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    },
+  );
 
   it('answers client-side routes with index.html', async () => {
     const res = await fetch(`${url}/lists/inbox/tasks`, { headers: html });

@@ -18,7 +18,10 @@ describe('createLogger', () => {
   it('writes structured JSON and redacts credentials', () => {
     const { lines, stream } = capture();
     const logger = createLogger({ logLevel: 'info', nodeEnv: 'test' }, stream);
-    logger.info({ password: 'hunter2', body: { refreshToken: 'r-secret' }, req: { headers: { authorization: 'Bearer abc' } } }, 'hello');
+    logger.info(
+      { password: 'hunter2', body: { refreshToken: 'r-secret' }, req: { headers: { authorization: 'Bearer abc' } } },
+      'hello',
+    );
     const line = JSON.parse(lines.join('')) as Record<string, unknown>;
     expect(line).toMatchObject({ msg: 'hello', service: 'sync-server', password: '[redacted]' });
     expect(lines.join('')).not.toMatch(/hunter2|r-secret|Bearer abc/);

@@ -1,5 +1,11 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { COLLECTIONS, PROTOCOL_LIMITS, TaskmasterError, type CollectionName, type SyncDoc } from '@taskmaster/shared-schema';
+import {
+  COLLECTIONS,
+  PROTOCOL_LIMITS,
+  TaskmasterError,
+  type CollectionName,
+  type SyncDoc,
+} from '@taskmaster/shared-schema';
 
 /**
  * Validates wire documents against the same RxDB JSON schema literal the client uses, plus the
@@ -25,13 +31,20 @@ export class DocValidator {
   check<C extends CollectionName>(collection: C, value: unknown, what: string): SyncDoc<C> {
     const size = Buffer.byteLength(JSON.stringify(value));
     if (size > PROTOCOL_LIMITS.maxDocBytes) {
-      throw new TaskmasterError('payload-too-large', `${what} is ${size} bytes; the limit is ${PROTOCOL_LIMITS.maxDocBytes}`, 413);
+      throw new TaskmasterError(
+        'payload-too-large',
+        `${what} is ${size} bytes; the limit is ${PROTOCOL_LIMITS.maxDocBytes}`,
+        413,
+      );
     }
     const validate = this.validators[collection];
     if (!validate(value)) {
       const first = validate.errors?.[0];
       const path = first?.instancePath || '/';
-      throw new TaskmasterError('schema-invalid', `${what} does not match the ${collection} schema at ${path}: ${first?.message ?? 'invalid'}`);
+      throw new TaskmasterError(
+        'schema-invalid',
+        `${what} does not match the ${collection} schema at ${path}: ${first?.message ?? 'invalid'}`,
+      );
     }
     return value as SyncDoc<C>;
   }

@@ -58,7 +58,10 @@ export function createEventRateLimiter(): RateLimiterAbstract {
  * Authenticates the handshake and wires pull/push on every connection. Every event is checked for
  * token expiry and rate, and every failure is answered in the ack, never thrown (rule R6).
  */
-export function attachSocketHandlers(options: SocketHandlerOptions): { inFlight: () => number; idle: () => Promise<void> } {
+export function attachSocketHandlers(options: SocketHandlerOptions): {
+  inFlight: () => number;
+  idle: () => Promise<void>;
+} {
   const { io, auth, sync, logger } = options;
   const now = options.now ?? Date.now;
   const limiter = options.rateLimiter ?? createEventRateLimiter();
@@ -72,7 +75,9 @@ export function attachSocketHandlers(options: SocketHandlerOptions): { inFlight:
     }
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-      next(Object.assign(new Error('unauthorized'), { data: { reason: 'unauthorized', message: 'missing access token' } }));
+      next(
+        Object.assign(new Error('unauthorized'), { data: { reason: 'unauthorized', message: 'missing access token' } }),
+      );
       return;
     }
     auth.verifyAccessToken(token).then(
@@ -121,11 +126,16 @@ export function attachSocketHandlers(options: SocketHandlerOptions): { inFlight:
           try {
             await limiter.consume(socket.id);
           } catch {
-            throw new TaskmasterError('rate-limited', `more than ${PROTOCOL_LIMITS.eventsPerSecond} events per second`, 429);
+            throw new TaskmasterError(
+              'rate-limited',
+              `more than ${PROTOCOL_LIMITS.eventsPerSecond} events per second`,
+              429,
+            );
           }
           reply(await run(payload));
         } catch (error) {
-          if (!(error instanceof TaskmasterError)) logger.error({ err: error, userId, event: name }, 'sync event failed');
+          if (!(error instanceof TaskmasterError))
+            logger.error({ err: error, userId, event: name }, 'sync event failed');
           else logger.debug({ userId, event: name, reason: error.reason }, 'sync event rejected');
           reply(toErrorBody(error));
         } finally {
@@ -146,7 +156,10 @@ export function attachSocketHandlers(options: SocketHandlerOptions): { inFlight:
       'sync:pull',
       handle('pull', async (payload) => {
         const response = await sync.pull(userId, payload);
-        metrics?.pullDocs.inc({ collection: (payload as { collection: string }).collection }, response.documents.length);
+        metrics?.pullDocs.inc(
+          { collection: (payload as { collection: string }).collection },
+          response.documents.length,
+        );
         return response;
       }),
     );

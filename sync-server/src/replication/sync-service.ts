@@ -41,7 +41,10 @@ export class SyncService {
     if (payload && typeof payload === 'object' && (payload as { batchSize?: unknown }).batchSize !== undefined) {
       const size = (payload as { batchSize?: unknown }).batchSize;
       if (typeof size === 'number' && size > PROTOCOL_LIMITS.maxPullBatch) {
-        throw new TaskmasterError('batch-too-large', `batchSize ${size} exceeds the limit of ${PROTOCOL_LIMITS.maxPullBatch}`);
+        throw new TaskmasterError(
+          'batch-too-large',
+          `batchSize ${size} exceeds the limit of ${PROTOCOL_LIMITS.maxPullBatch}`,
+        );
       }
     }
     const request = parseEnvelope(pullRequestSchema, payload, 'pull request');
@@ -57,7 +60,10 @@ export class SyncService {
   async push(userId: string, payload: unknown): Promise<PushResponse> {
     const rowCount = (payload as { rows?: unknown })?.rows;
     if (Array.isArray(rowCount) && rowCount.length > PROTOCOL_LIMITS.maxPushRows) {
-      throw new TaskmasterError('batch-too-large', `${rowCount.length} rows exceed the limit of ${PROTOCOL_LIMITS.maxPushRows} per push`);
+      throw new TaskmasterError(
+        'batch-too-large',
+        `${rowCount.length} rows exceed the limit of ${PROTOCOL_LIMITS.maxPushRows} per push`,
+      );
     }
     const request = parseEnvelope(pushRequestSchema, payload, 'push request');
     const collection = request.collection;
@@ -81,7 +87,8 @@ export class SyncService {
     const seen = new Set<string>();
     return rows.map((row, index) => {
       const doc = this.validator.check(collection, row.newDocumentState, `rows[${index}].newDocumentState`);
-      if (seen.has(doc.id)) throw new TaskmasterError('duplicate-id', `rows[${index}]: document ${doc.id} appears twice in one push`);
+      if (seen.has(doc.id))
+        throw new TaskmasterError('duplicate-id', `rows[${index}]: document ${doc.id} appears twice in one push`);
       seen.add(doc.id);
       const assumed = row.assumedMasterState
         ? this.validator.check(collection, row.assumedMasterState, `rows[${index}].assumedMasterState`)

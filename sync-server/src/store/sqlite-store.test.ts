@@ -116,7 +116,8 @@ describe('sqlite store on a shared file', () => {
       run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, name], { cwd: process.cwd() }),
     );
     const deadline = Date.now() + 20_000;
-    while (!(existsSync(ready('p')) && existsSync(ready('q'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (!(existsSync(ready('p')) && existsSync(ready('q'))) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     writeFileSync(go, '');
     const [p, q] = (await Promise.all(children)).map((r) => JSON.parse(r.stdout) as number[]);
     const all = [...p!, ...q!].sort((x, y) => x - y);

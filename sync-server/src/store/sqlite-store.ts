@@ -4,7 +4,15 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TaskmasterError, type CollectionName, type PushRow, type SyncDoc } from '@taskmaster/shared-schema';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
-import type { MergeFn, PushOutcome, RefreshTokenRecord, RotateOutcome, StoredDoc, TaskStore, UserRecord } from './task-store.js';
+import type {
+  MergeFn,
+  PushOutcome,
+  RefreshTokenRecord,
+  RotateOutcome,
+  StoredDoc,
+  TaskStore,
+  UserRecord,
+} from './task-store.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Several processes may share one file (WAL, busy timeout). */
@@ -80,7 +88,9 @@ export function createSqliteStore(options: SqliteStoreOptions): TaskStore {
     revokeToken: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
     revokeFamily: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
     revokeUser: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
-    getSeq: db.prepare<[string, string], { seq: number }>('SELECT seq FROM sequences WHERE user_id = ? AND collection = ?'),
+    getSeq: db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM sequences WHERE user_id = ? AND collection = ?',
+    ),
     setSeq: db.prepare(
       'INSERT INTO sequences (user_id, collection, seq) VALUES (?, ?, ?) ON CONFLICT (user_id, collection) DO UPDATE SET seq = excluded.seq',
     ),
@@ -122,7 +132,14 @@ export function createSqliteStore(options: SqliteStoreOptions): TaskStore {
         stored.push(result.doc);
         if (!result.changed) continue;
         seq += 1;
-        q.upsertDoc.run(userId, collection, result.doc.id, seq, result.doc._deleted ? 1 : 0, JSON.stringify(result.doc));
+        q.upsertDoc.run(
+          userId,
+          collection,
+          result.doc.id,
+          seq,
+          result.doc._deleted ? 1 : 0,
+          JSON.stringify(result.doc),
+        );
         changed.push({ seq, doc: result.doc });
       }
       if (seq !== fromSeq) q.setSeq.run(userId, collection, seq);
@@ -182,12 +199,19 @@ export function createSqliteStore(options: SqliteStoreOptions): TaskStore {
     },
 
     async pull<C extends CollectionName>(userId: string, collection: C, afterSeq: number, limit: number) {
-      return q.pull.all(userId, collection, afterSeq, limit).map((row) => ({ seq: row.seq, doc: JSON.parse(row.data) as SyncDoc<C> }));
+      return q.pull
+        .all(userId, collection, afterSeq, limit)
+        .map((row) => ({ seq: row.seq, doc: JSON.parse(row.data) as SyncDoc<C> }));
     },
     async applyPush<C extends CollectionName>(userId: string, collection: C, rows: PushRow<C>[], merge: MergeFn<C>) {
       // IMMEDIATE takes the write lock up front, so two processes sharing the file serialize here
       // instead of failing on lock upgrade; the sequence read and write are inside that lock.
-      return push.immediate(userId, collection, rows as PushRow[], merge as unknown as MergeFn) as unknown as PushOutcome<C>;
+      return push.immediate(
+        userId,
+        collection,
+        rows as PushRow[],
+        merge as unknown as MergeFn,
+      ) as unknown as PushOutcome<C>;
     },
     async getDoc<C extends CollectionName>(userId: string, collection: C, id: string) {
       const row = q.getDoc.get(userId, collection, id);

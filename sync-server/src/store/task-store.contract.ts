@@ -82,7 +82,8 @@ function realMerge<C extends CollectionName>(collection: C): MergeFn<C> {
   return merge as unknown as MergeFn<C>;
 }
 
-const rows = <C extends CollectionName>(...docs: SyncDoc<C>[]): PushRow<C>[] => docs.map((doc) => ({ newDocumentState: doc }));
+const rows = <C extends CollectionName>(...docs: SyncDoc<C>[]): PushRow<C>[] =>
+  docs.map((doc) => ({ newDocumentState: doc }));
 
 export function runTaskStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {
   describe(`TaskStore contract: ${name}`, () => {
@@ -124,7 +125,9 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
 
       it('refuses a second account with the same email (email-taken)', async () => {
         await store.createUser({ email: 'ann@example.com', passwordHash: 'a', role: 'user' });
-        await expect(store.createUser({ email: 'ann@example.com', passwordHash: 'b', role: 'admin' })).rejects.toMatchObject({
+        await expect(
+          store.createUser({ email: 'ann@example.com', passwordHash: 'b', role: 'admin' }),
+        ).rejects.toMatchObject({
           reason: 'email-taken',
         });
         expect((await store.findUserByEmail('ann@example.com'))?.passwordHash).toBe('a');
@@ -150,7 +153,14 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         const outcome = await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 120_000 }, NOW);
         expect(outcome.status).toBe('rotated');
         if (outcome.status !== 'rotated') return;
-        expect(outcome.token).toMatchObject({ tokenHash: 'h2', userId, familyId: 'fam1', expiresAt: NOW + 120_000, usedAt: null, revokedAt: null });
+        expect(outcome.token).toMatchObject({
+          tokenHash: 'h2',
+          userId,
+          familyId: 'fam1',
+          expiresAt: NOW + 120_000,
+          usedAt: null,
+          revokedAt: null,
+        });
         const next = await store.rotateRefreshToken('h2', { tokenHash: 'h3', expiresAt: NOW + 180_000 }, NOW + 1);
         expect(next.status).toBe('rotated');
       });
@@ -172,19 +182,27 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
       });
 
       it('reports not-found for an unknown token', async () => {
-        expect(await store.rotateRefreshToken('nope', { tokenHash: 'x', expiresAt: NOW + 1 }, NOW)).toEqual({ status: 'not-found' });
+        expect(await store.rotateRefreshToken('nope', { tokenHash: 'x', expiresAt: NOW + 1 }, NOW)).toEqual({
+          status: 'not-found',
+        });
       });
 
       it('reports expired for a token past its expiry, and does not rotate it', async () => {
         await insert('h1', 'fam1', NOW);
-        expect(await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 60_000 }, NOW)).toEqual({ status: 'expired' });
-        expect(await store.rotateRefreshToken('h2', { tokenHash: 'h3', expiresAt: NOW + 60_000 }, NOW)).toEqual({ status: 'not-found' });
+        expect(await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 60_000 }, NOW)).toEqual({
+          status: 'expired',
+        });
+        expect(await store.rotateRefreshToken('h2', { tokenHash: 'h3', expiresAt: NOW + 60_000 }, NOW)).toEqual({
+          status: 'not-found',
+        });
       });
 
       it('reports revoked for a revoked token', async () => {
         await insert('h1');
         await store.revokeRefreshToken('h1', NOW);
-        expect(await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 60_000 }, NOW + 1)).toEqual({ status: 'revoked' });
+        expect(await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 60_000 }, NOW + 1)).toEqual({
+          status: 'revoked',
+        });
       });
 
       it('revokes a whole family (after reuse) and leaves other families alone', async () => {
@@ -192,8 +210,12 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         await insert('other1', 'fam2');
         await store.rotateRefreshToken('h1', { tokenHash: 'h2', expiresAt: NOW + 60_000 }, NOW);
         await store.revokeTokenFamily('fam1', NOW + 1);
-        expect((await store.rotateRefreshToken('h2', { tokenHash: 'h3', expiresAt: NOW + 60_000 }, NOW + 2)).status).toBe('revoked');
-        expect((await store.rotateRefreshToken('other1', { tokenHash: 'other2', expiresAt: NOW + 60_000 }, NOW + 2)).status).toBe('rotated');
+        expect(
+          (await store.rotateRefreshToken('h2', { tokenHash: 'h3', expiresAt: NOW + 60_000 }, NOW + 2)).status,
+        ).toBe('revoked');
+        expect(
+          (await store.rotateRefreshToken('other1', { tokenHash: 'other2', expiresAt: NOW + 60_000 }, NOW + 2)).status,
+        ).toBe('rotated');
       });
 
       it("revokes every token of a user and no other user's", async () => {
@@ -202,9 +224,15 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         await insert('h2', 'fam2');
         await store.insertRefreshToken({ tokenHash: 'o1', userId: other, familyId: 'fam3', expiresAt: NOW + 60_000 });
         await store.revokeUserTokens(userId, NOW);
-        expect((await store.rotateRefreshToken('h1', { tokenHash: 'x1', expiresAt: NOW + 60_000 }, NOW + 1)).status).toBe('revoked');
-        expect((await store.rotateRefreshToken('h2', { tokenHash: 'x2', expiresAt: NOW + 60_000 }, NOW + 1)).status).toBe('revoked');
-        expect((await store.rotateRefreshToken('o1', { tokenHash: 'x3', expiresAt: NOW + 60_000 }, NOW + 1)).status).toBe('rotated');
+        expect(
+          (await store.rotateRefreshToken('h1', { tokenHash: 'x1', expiresAt: NOW + 60_000 }, NOW + 1)).status,
+        ).toBe('revoked');
+        expect(
+          (await store.rotateRefreshToken('h2', { tokenHash: 'x2', expiresAt: NOW + 60_000 }, NOW + 1)).status,
+        ).toBe('revoked');
+        expect(
+          (await store.rotateRefreshToken('o1', { tokenHash: 'x3', expiresAt: NOW + 60_000 }, NOW + 1)).status,
+        ).toBe('rotated');
       });
     });
 
@@ -245,7 +273,12 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
       it('[R2] a row that changes nothing takes no sequence number, but is reported as stored', async () => {
         const a = taskDoc('a');
         await push('u1', 'tasks', a);
-        const again = await store.applyPush('u1', 'tasks', [{ newDocumentState: a, assumedMasterState: a }], realMerge('tasks'));
+        const again = await store.applyPush(
+          'u1',
+          'tasks',
+          [{ newDocumentState: a, assumedMasterState: a }],
+          realMerge('tasks'),
+        );
         expect([again.fromSeq, again.toSeq]).toEqual([1, 1]);
         expect(again.changed).toEqual([]);
         expect(again.stored).toEqual([a]);
@@ -290,7 +323,12 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         expect((await store.getDoc('u1', 'tasks', 'a'))?.doc._deleted).toBe(true);
         // ...and a later restore is an ordinary change.
         const back = edited(pulled[0]!.doc, { _deleted: false });
-        await store.applyPush('u1', 'tasks', [{ newDocumentState: back, assumedMasterState: pulled[0]!.doc }], realMerge('tasks'));
+        await store.applyPush(
+          'u1',
+          'tasks',
+          [{ newDocumentState: back, assumedMasterState: pulled[0]!.doc }],
+          realMerge('tasks'),
+        );
         expect((await store.pull('u1', 'tasks', 2, 10)).map((r) => [r.seq, r.doc._deleted])).toEqual([[3, false]]);
       });
 
@@ -347,7 +385,12 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         const fromA = edited(a, { title: 'title from A' });
         const fromB = edited(a, { status: 'done' });
         await store.applyPush('u1', 'tasks', [{ newDocumentState: fromA, assumedMasterState: a }], realMerge('tasks'));
-        const outcome = await store.applyPush('u1', 'tasks', [{ newDocumentState: fromB, assumedMasterState: a }], realMerge('tasks'));
+        const outcome = await store.applyPush(
+          'u1',
+          'tasks',
+          [{ newDocumentState: fromB, assumedMasterState: a }],
+          realMerge('tasks'),
+        );
         expect(outcome.stored[0]).toMatchObject({ title: 'title from A', status: 'done' });
         expect((await store.getDoc('u1', 'tasks', 'a'))?.doc).toEqual(outcome.stored[0]);
       });
@@ -360,7 +403,9 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
           if (calls === 2) throw new Error('merge exploded');
           return realMerge('tasks')(master, row);
         };
-        await expect(store.applyPush('u1', 'tasks', rows(taskDoc('b'), taskDoc('c'), taskDoc('d')), failing)).rejects.toThrow('merge exploded');
+        await expect(
+          store.applyPush('u1', 'tasks', rows(taskDoc('b'), taskDoc('c'), taskDoc('d')), failing),
+        ).rejects.toThrow('merge exploded');
         expect(await store.currentSeq('u1', 'tasks')).toBe(1);
         expect(await store.getDoc('u1', 'tasks', 'b')).toBeUndefined();
         expect((await store.pull('u1', 'tasks', 0, 10)).map((r) => r.doc.id)).toEqual(['a']);
@@ -380,7 +425,12 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
             store.applyPush(
               'u1',
               'tasks',
-              [...rows(...docs), ...(i % 5 === 0 ? [{ newDocumentState: edited(shared, { notes: `n${i}` }), assumedMasterState: shared }] : [])],
+              [
+                ...rows(...docs),
+                ...(i % 5 === 0
+                  ? [{ newDocumentState: edited(shared, { notes: `n${i}` }), assumedMasterState: shared }]
+                  : []),
+              ],
               realMerge('tasks'),
             ),
           ),
@@ -390,7 +440,9 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
         expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 2));
         for (const outcome of outcomes) {
           expect(outcome.toSeq - outcome.fromSeq).toBe(outcome.changed.length);
-          expect(outcome.changed.map((c) => c.seq)).toEqual(Array.from({ length: outcome.changed.length }, (_, i) => outcome.fromSeq + i + 1));
+          expect(outcome.changed.map((c) => c.seq)).toEqual(
+            Array.from({ length: outcome.changed.length }, (_, i) => outcome.fromSeq + i + 1),
+          );
         }
         expect(await store.currentSeq('u1', 'tasks')).toBe(total + 1);
         const pulled = await store.pull('u1', 'tasks', 0, 1000);
@@ -420,7 +472,9 @@ export function runTaskStoreContract(name: string, makeStore: () => Promise<Stor
           }
           await drain();
         })();
-        await Promise.all(Array.from({ length: 30 }, (_, i) => push('u1', 'tasks', taskDoc(`w${i}a`), taskDoc(`w${i}b`))));
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) => push('u1', 'tasks', taskDoc(`w${i}a`), taskDoc(`w${i}b`))),
+        );
         writing = false;
         await reader;
         expect(seen.size).toBe(60);

@@ -76,13 +76,27 @@ export interface TaskStore {
    * Atomically marks `oldHash` used and stores `next` in the same family. A token that was already
    * used reports `reused` (the caller then revokes the family).
    */
-  rotateRefreshToken(oldHash: string, next: Omit<RefreshTokenRecord, 'familyId' | 'userId' | 'usedAt' | 'revokedAt' | 'createdAt'>, now: number): Promise<RotateOutcome>;
+  rotateRefreshToken(
+    oldHash: string,
+    next: Omit<RefreshTokenRecord, 'familyId' | 'userId' | 'usedAt' | 'revokedAt' | 'createdAt'>,
+    now: number,
+  ): Promise<RotateOutcome>;
   revokeRefreshToken(tokenHash: string, now: number): Promise<void>;
   revokeTokenFamily(familyId: string, now: number): Promise<void>;
   revokeUserTokens(userId: string, now: number): Promise<void>;
 
-  pull<C extends CollectionName>(userId: string, collection: C, afterSeq: number, limit: number): Promise<StoredDoc<C>[]>;
-  applyPush<C extends CollectionName>(userId: string, collection: C, rows: PushRow<C>[], merge: MergeFn<C>): Promise<PushOutcome<C>>;
+  pull<C extends CollectionName>(
+    userId: string,
+    collection: C,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredDoc<C>[]>;
+  applyPush<C extends CollectionName>(
+    userId: string,
+    collection: C,
+    rows: PushRow<C>[],
+    merge: MergeFn<C>,
+  ): Promise<PushOutcome<C>>;
   getDoc<C extends CollectionName>(userId: string, collection: C, id: string): Promise<StoredDoc<C> | undefined>;
   /** Current sequence of a user's collection (0 when empty). */
   currentSeq(userId: string, collection: CollectionName): Promise<number>;

@@ -19,9 +19,13 @@ const steps = Number(process.env.FUZZ_STEPS ?? 50);
 const seeds = replay ?? Array.from({ length: count }, (_, i) => first + i);
 
 describe('[R1][R2][R3][R4] sync simulation: 3 devices, faults, restarts', () => {
-  it.each(seeds)('seed %i converges with no lost write and no skipped checkpoint', async (seed) => {
-    await runSimulation(seed, { steps });
-  }, 60_000);
+  it.each(seeds)(
+    'seed %i converges with no lost write and no skipped checkpoint',
+    async (seed) => {
+      await runSimulation(seed, { steps });
+    },
+    60_000,
+  );
 });
 
 /**
@@ -35,9 +39,13 @@ describe('sync simulation regressions', () => {
     [1162, 'device kept a stale copy of another device’s edit, checkpoint past it'],
     [1221, 'device kept a stale copy of another device’s edit, checkpoint past it'],
   ] as const;
-  it.each(found)('seed %i (%s)', async (seed) => {
-    await runSimulation(seed, { steps: 80 });
-  }, 60_000);
+  it.each(found)(
+    'seed %i (%s)',
+    async (seed) => {
+      await runSimulation(seed, { steps: 80 });
+    },
+    60_000,
+  );
 });
 
 /** A fan-out that holds every message until the test delivers it. */

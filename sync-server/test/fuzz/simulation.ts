@@ -1,4 +1,10 @@
-import { HybridLogicalClock, type ChangeEvent, type SyncDoc, type Task, TASK_MERGE_FIELDS } from '@taskmaster/shared-schema';
+import {
+  HybridLogicalClock,
+  type ChangeEvent,
+  type SyncDoc,
+  type Task,
+  TASK_MERGE_FIELDS,
+} from '@taskmaster/shared-schema';
 import { Prng } from '../../../shared-schema/src/merge/prng.js';
 import { createTask, deleteTask, restoreTask, updateTask, type TaskPatch } from '../../../client/src/db/index.js';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
@@ -108,11 +114,14 @@ class FaultyFanout implements Fanout {
       this.held.push(item);
       // Half of the delayed messages arrive on their own a little later, while the schedule runs on.
       if (this.random.chance(0.5)) {
-        setTimeout(() => {
-          if (!this.held.includes(item)) return;
-          this.held = this.held.filter((other) => other !== item);
-          this.inner.publish(userId, event);
-        }, this.random.int(1, 30));
+        setTimeout(
+          () => {
+            if (!this.held.includes(item)) return;
+            this.held = this.held.filter((other) => other !== item);
+            this.inner.publish(userId, event);
+          },
+          this.random.int(1, 30),
+        );
       }
     } else {
       this.inner.publish(userId, event);
@@ -172,7 +181,9 @@ async function deviceDocs(device: Device, ids: Iterable<string>): Promise<Map<st
 
 async function serverDocs(server: TestServer, userId: string): Promise<Map<string, { seq: number; doc: Comparable }>> {
   const rows = await server.store.pull(userId, 'tasks', 0, 100_000);
-  return new Map(rows.map((row) => [row.doc.id, { seq: row.seq, doc: normalize(row.doc as unknown as Record<string, unknown>) }]));
+  return new Map(
+    rows.map((row) => [row.doc.id, { seq: row.seq, doc: normalize(row.doc as unknown as Record<string, unknown>) }]),
+  );
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -212,7 +223,10 @@ const LISTS = ['', 'inbox2', 'project-x'];
 
 function randomPatch(random: Prng): TaskPatch {
   const patch: TaskPatch = {};
-  const fields = random.subset(['title', 'notes', 'status', 'priority', 'tags', 'dueDate', 'listId', 'order'] as const, 0.3);
+  const fields = random.subset(
+    ['title', 'notes', 'status', 'priority', 'tags', 'dueDate', 'listId', 'order'] as const,
+    0.3,
+  );
   if (fields.length === 0) fields.push(random.pick(['title', 'status', 'priority'] as const));
   for (const field of fields) {
     if (field === 'title') patch.title = `${random.pick(TITLES)} ${random.int(1, 9)}`;
@@ -253,7 +267,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
 
   const remember = (into: Map<string, Map<string, string>>, id: string, clocks: Record<string, string | undefined>) => {
     const fields = into.get(id) ?? new Map<string, string>();
-    for (const [field, clock] of Object.entries(clocks)) if (clock && clock > (fields.get(field) ?? '')) fields.set(field, clock);
+    for (const [field, clock] of Object.entries(clocks))
+      if (clock && clock > (fields.get(field) ?? '')) fields.set(field, clock);
     into.set(id, fields);
   };
 
@@ -264,7 +279,8 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
     const applyPush = next.store.applyPush.bind(next.store);
     next.store.applyPush = async (user, collection, rows, merge) => {
       const outcome = await applyPush(user, collection, rows, merge);
-      if (collection === 'tasks') for (const row of rows) remember(accepted, row.newDocumentState.id, row.newDocumentState.clocks);
+      if (collection === 'tasks')
+        for (const row of rows) remember(accepted, row.newDocumentState.id, row.newDocumentState.clocks);
       return outcome;
     };
     return next;
@@ -290,7 +306,9 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
       for (const [field, clock] of fields) {
         const stored = doc?.clocks[field as keyof Task['clocks']] ?? '';
         if (stored < clock) {
-          throw new InvariantViolation(`[R1] ${when}: server lost accepted ${id}.${field}@${clock} (has ${stored || 'nothing'})`);
+          throw new InvariantViolation(
+            `[R1] ${when}: server lost accepted ${id}.${field}@${clock} (has ${stored || 'nothing'})`,
+          );
         }
       }
     }
@@ -308,9 +326,15 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
       fanout!.release(true);
       for (const sim of participants) sim.device.sync!.resync();
       try {
-        await within(Math.max(500, deadline - Date.now()), `${what}: awaitInSync`, Promise.all(participants.map((s) => s.device.sync!.awaitInSync())));
+        await within(
+          Math.max(500, deadline - Date.now()),
+          `${what}: awaitInSync`,
+          Promise.all(participants.map((s) => s.device.sync!.awaitInSync())),
+        );
       } catch (error) {
-        throw new InvariantViolation(`[R2][R3] ${what}: devices never got in sync (${(error as Error).message}); last difference:${lastDiff || ' none yet'}`);
+        throw new InvariantViolation(
+          `[R2][R3] ${what}: devices never got in sync (${(error as Error).message}); last difference:${lastDiff || ' none yet'}`,
+        );
       }
       const docs = await serverDocs(server!, userId);
       const ids = new Set([...docs.keys(), ...written.keys()]);
@@ -327,186 +351,205 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
         }
       }
       if (!lastDiff) {
-        note(`${what}: ${participants.map((s) => s.name).join(',')} identical to server (${docs.size} docs, round ${round})`);
+        note(
+          `${what}: ${participants.map((s) => s.name).join(',')} identical to server (${docs.size} docs, round ${round})`,
+        );
         return;
       }
-      if (Date.now() > deadline) throw new InvariantViolation(`[R2][R3] ${what}: devices differ from the server:${lastDiff}`);
+      if (Date.now() > deadline)
+        throw new InvariantViolation(`[R2][R3] ${what}: devices differ from the server:${lastDiff}`);
       await sleep(round < 5 ? 20 : 100);
     }
   };
 
   try {
-    return await within(opts.timeoutMs, 'whole simulation', (async () => {
-      server = await startServer();
-      const account = await registerAccount(server.url);
-      for (let i = 0; i < opts.devices; i++) {
-        const device = await createDevice(server.url, account, `s${seed}d${i}`);
-        // Device wall clocks disagree by up to a few seconds: the HLC, not wall time, must decide.
-        const skew = random.int(-3000, 3000);
-        const clock = new HybridLogicalClock(`d${i}`, () => Date.now() + skew);
-        sims.push({ index: i, name: `d${i}`, device, clock, connected: true, trash: [] });
-        note(`d${i} created, clock skew ${skew} ms`);
-      }
-      userId = sims[0]!.device.session.user!.id;
-      for (const sim of sims) await online(sim);
-      note(`seed ${seed}: ${opts.devices} devices online, ${opts.steps} steps`);
+    return await within(
+      opts.timeoutMs,
+      'whole simulation',
+      (async () => {
+        server = await startServer();
+        const account = await registerAccount(server.url);
+        for (let i = 0; i < opts.devices; i++) {
+          const device = await createDevice(server.url, account, `s${seed}d${i}`);
+          // Device wall clocks disagree by up to a few seconds: the HLC, not wall time, must decide.
+          const skew = random.int(-3000, 3000);
+          const clock = new HybridLogicalClock(`d${i}`, () => Date.now() + skew);
+          sims.push({ index: i, name: `d${i}`, device, clock, connected: true, trash: [] });
+          note(`d${i} created, clock skew ${skew} ms`);
+        }
+        userId = sims[0]!.device.session.user!.id;
+        for (const sim of sims) await online(sim);
+        note(`seed ${seed}: ${opts.devices} devices online, ${opts.steps} steps`);
 
-      for (let step = 0; step < opts.steps; step++) {
-        const sim = random.pick(sims);
-        const { db } = sim.device;
-        const roll = random.next();
-        const live = await db.tasks.find({ sort: [{ id: 'asc' }] }).exec();
-        const prefix = `#${step} ${sim.name}`;
-        if ((roll < 0.2 && live.length < opts.maxLiveTasks) || live.length === 0) {
-          const id = `t${nextTask++}`;
-          const patch = randomPatch(random);
-          const title = patch.title ?? `${random.pick(TITLES)}`;
-          await createTask(db, sim.clock, { ...patch, title, id });
-          await localWrite(sim, id, {});
-          note(`${prefix} create ${id} ${JSON.stringify({ ...patch, title })}`);
-          count('create');
-        } else if (roll < 0.25) {
-          // The same task edited on several devices at once, while replication runs.
-          const target = random.pick(live).id;
-          const editors = random.subset(sims, 0.7);
-          const patches = editors.map(() => randomPatch(random));
-          const results = await Promise.allSettled(
-            editors.map(async (editor, i) => {
-              const [current] = await editor.device.db.tasks.storageInstance.findDocumentsById([target], true);
-              if (!current || current._deleted) throw new Error('not live here');
-              const before = { ...(current as unknown as Task).clocks };
-              await updateTask(editor.device.db, editor.clock, target, patches[i]!);
-              await localWrite(editor, target, before);
-            }),
-          );
-          note(
-            `#${step} burst on ${target}: ${editors
-              .map((e, i) => `${e.name}${results[i]!.status === 'fulfilled' ? '' : '(skipped)'} ${JSON.stringify(patches[i])}`)
-              .join('; ')}`,
-          );
-          count('burst');
-        } else if (roll < 0.55) {
-          const target = random.pick(live);
-          const patch = randomPatch(random);
-          const before = { ...target.clocks };
-          try {
-            await updateTask(db, sim.clock, target.id, patch);
-            await localWrite(sim, target.id, before);
-            note(`${prefix} edit ${target.id} ${JSON.stringify(patch)}`);
-            count('edit');
-          } catch (error) {
-            note(`${prefix} edit ${target.id} skipped: ${(error as Error).message}`);
-          }
-        } else if (roll < 0.63) {
-          const target = random.pick(live);
-          const snapshot = target.toMutableJSON() as Task;
-          await deleteTask(db, sim.clock, target.id);
-          await localWrite(sim, target.id, snapshot.clocks);
-          sim.trash.push(snapshot);
-          note(`${prefix} delete ${target.id}`);
-          count('delete');
-        } else if (roll < 0.68) {
-          if (sim.trash.length === 0) {
-            note(`${prefix} restore: nothing in trash`);
+        for (let step = 0; step < opts.steps; step++) {
+          const sim = random.pick(sims);
+          const { db } = sim.device;
+          const roll = random.next();
+          const live = await db.tasks.find({ sort: [{ id: 'asc' }] }).exec();
+          const prefix = `#${step} ${sim.name}`;
+          if ((roll < 0.2 && live.length < opts.maxLiveTasks) || live.length === 0) {
+            const id = `t${nextTask++}`;
+            const patch = randomPatch(random);
+            const title = patch.title ?? `${random.pick(TITLES)}`;
+            await createTask(db, sim.clock, { ...patch, title, id });
+            await localWrite(sim, id, {});
+            note(`${prefix} create ${id} ${JSON.stringify({ ...patch, title })}`);
+            count('create');
+          } else if (roll < 0.25) {
+            // The same task edited on several devices at once, while replication runs.
+            const target = random.pick(live).id;
+            const editors = random.subset(sims, 0.7);
+            const patches = editors.map(() => randomPatch(random));
+            const results = await Promise.allSettled(
+              editors.map(async (editor, i) => {
+                const [current] = await editor.device.db.tasks.storageInstance.findDocumentsById([target], true);
+                if (!current || current._deleted) throw new Error('not live here');
+                const before = { ...(current as unknown as Task).clocks };
+                await updateTask(editor.device.db, editor.clock, target, patches[i]!);
+                await localWrite(editor, target, before);
+              }),
+            );
+            note(
+              `#${step} burst on ${target}: ${editors
+                .map(
+                  (e, i) =>
+                    `${e.name}${results[i]!.status === 'fulfilled' ? '' : '(skipped)'} ${JSON.stringify(patches[i])}`,
+                )
+                .join('; ')}`,
+            );
+            count('burst');
+          } else if (roll < 0.55) {
+            const target = random.pick(live);
+            const patch = randomPatch(random);
+            const before = { ...target.clocks };
+            try {
+              await updateTask(db, sim.clock, target.id, patch);
+              await localWrite(sim, target.id, before);
+              note(`${prefix} edit ${target.id} ${JSON.stringify(patch)}`);
+              count('edit');
+            } catch (error) {
+              note(`${prefix} edit ${target.id} skipped: ${(error as Error).message}`);
+            }
+          } else if (roll < 0.63) {
+            const target = random.pick(live);
+            const snapshot = target.toMutableJSON() as Task;
+            await deleteTask(db, sim.clock, target.id);
+            await localWrite(sim, target.id, snapshot.clocks);
+            sim.trash.push(snapshot);
+            note(`${prefix} delete ${target.id}`);
+            count('delete');
+          } else if (roll < 0.68) {
+            if (sim.trash.length === 0) {
+              note(`${prefix} restore: nothing in trash`);
+            } else {
+              const snapshot = sim.trash.splice(random.int(0, sim.trash.length - 1), 1)[0]!;
+              const [current] = await db.tasks.storageInstance.findDocumentsById([snapshot.id], true);
+              await restoreTask(db, sim.clock, snapshot);
+              await localWrite(sim, snapshot.id, (current as unknown as Task | undefined)?.clocks ?? {});
+              note(`${prefix} restore ${snapshot.id} (undo of its delete)`);
+              count('restore');
+            }
+          } else if (roll < 0.76) {
+            if (sim.connected) {
+              sim.connected = false;
+              await sim.device.disconnect();
+              note(`${prefix} disconnect`);
+              count('disconnect');
+            } else {
+              sim.connected = true;
+              await sim.device.reconnect();
+              note(`${prefix} reconnect`);
+              count('reconnect');
+            }
+          } else if (roll < 0.79) {
+            // An app reload: replication stops and starts again from the stored checkpoints.
+            await sim.device.goOffline();
+            await online(sim);
+            note(`${prefix} reload (replication restarted${sim.connected ? '' : ', still disconnected'})`);
+            count('reload');
+          } else if (roll < 0.86) {
+            const released = fanout!.release();
+            const wait = random.int(0, 40);
+            await sleep(wait);
+            note(`#${step} settle ${wait} ms, released ${released} held notifications`);
+          } else if (roll < 0.9 && opts.restarts) {
+            const dataDir = server.dataDir;
+            note(`#${step} server restart (begin)`);
+            await server.stop();
+            server = await startServer(dataDir);
+            for (const s of sims) {
+              await s.device.goOffline();
+              await online(s);
+            }
+            await checkAccepted('after restart');
+            note(`#${step} server restart (done), ${server.url}`);
+            count('restart');
+          } else if (roll < 0.95) {
+            const participants = sims.filter((s) => s.connected);
+            if (participants.length > 0) await barrier(participants, `#${step} barrier`, 10_000);
+            await checkAccepted(`#${step} barrier`);
+            count('barrier');
           } else {
-            const snapshot = sim.trash.splice(random.int(0, sim.trash.length - 1), 1)[0]!;
-            const [current] = await db.tasks.storageInstance.findDocumentsById([snapshot.id], true);
-            await restoreTask(db, sim.clock, snapshot);
-            await localWrite(sim, snapshot.id, (current as unknown as Task | undefined)?.clocks ?? {});
-            note(`${prefix} restore ${snapshot.id} (undo of its delete)`);
-            count('restore');
+            note(`#${step} yield`);
+            await sleep(0);
           }
-        } else if (roll < 0.76) {
-          if (sim.connected) {
-            sim.connected = false;
-            await sim.device.disconnect();
-            note(`${prefix} disconnect`);
-            count('disconnect');
-          } else {
+          // Jitter: let replication, acks and delayed notifications interleave with the next operation.
+          if (random.chance(0.3)) await sleep(random.int(0, 8));
+        }
+
+        // Final phase: everyone reconnects, notifications are reliable again, everyone syncs.
+        note('final: everyone reconnects');
+        fanout!.enabled = false;
+        for (const sim of sims) {
+          if (!sim.connected) {
             sim.connected = true;
             await sim.device.reconnect();
-            note(`${prefix} reconnect`);
-            count('reconnect');
           }
-        } else if (roll < 0.79) {
-          // An app reload: replication stops and starts again from the stored checkpoints.
-          await sim.device.goOffline();
-          await online(sim);
-          note(`${prefix} reload (replication restarted${sim.connected ? '' : ', still disconnected'})`);
-          count('reload');
-        } else if (roll < 0.86) {
-          const released = fanout!.release();
-          const wait = random.int(0, 40);
-          await sleep(wait);
-          note(`#${step} settle ${wait} ms, released ${released} held notifications`);
-        } else if (roll < 0.9 && opts.restarts) {
-          const dataDir = server.dataDir;
-          note(`#${step} server restart (begin)`);
-          await server.stop();
-          server = await startServer(dataDir);
-          for (const s of sims) {
-            await s.device.goOffline();
-            await online(s);
+        }
+        await barrier(sims, 'final', 15_000);
+        await checkAccepted('final');
+
+        // R1 end to end: every field a device ever wrote is reflected in the final state (its clock
+        // is at most the final clock of that field): no local write was dropped on the way.
+        const final = await serverDocs(server, userId);
+        for (const [id, fields] of written) {
+          const doc = final.get(id)?.doc;
+          if (!doc) throw new InvariantViolation(`[R1] ${id} was written on a device but never reached the server`);
+          for (const [field, clock] of fields) {
+            const got = doc.clocks[field as keyof Task['clocks']] ?? '';
+            if (got < clock)
+              throw new InvariantViolation(
+                `[R1] local write ${id}.${field}@${clock} lost (final clock ${got || 'none'})`,
+              );
           }
-          await checkAccepted('after restart');
-          note(`#${step} server restart (done), ${server.url}`);
-          count('restart');
-        } else if (roll < 0.95) {
-          const participants = sims.filter((s) => s.connected);
-          if (participants.length > 0) await barrier(participants, `#${step} barrier`, 10_000);
-          await checkAccepted(`#${step} barrier`);
-          count('barrier');
-        } else {
-          note(`#${step} yield`);
-          await sleep(0);
         }
-        // Jitter: let replication, acks and delayed notifications interleave with the next operation.
-        if (random.chance(0.3)) await sleep(random.int(0, 8));
-      }
-
-      // Final phase: everyone reconnects, notifications are reliable again, everyone syncs.
-      note('final: everyone reconnects');
-      fanout!.enabled = false;
-      for (const sim of sims) {
-        if (!sim.connected) {
-          sim.connected = true;
-          await sim.device.reconnect();
+        // A fresh device pulling from 0 gets exactly the same documents (R2: nothing hidden behind a checkpoint).
+        const fresh = await createDevice(server.url, account, `s${seed}fresh`);
+        try {
+          await fresh.goOnline();
+          const sim: SimDevice = {
+            index: -1,
+            name: 'fresh',
+            device: fresh,
+            clock: fresh.clock,
+            connected: true,
+            trash: [],
+          };
+          await barrier([sim], 'fresh device', 10_000);
+        } finally {
+          await fresh.close();
         }
-      }
-      await barrier(sims, 'final', 15_000);
-      await checkAccepted('final');
-
-      // R1 end to end: every field a device ever wrote is reflected in the final state (its clock
-      // is at most the final clock of that field): no local write was dropped on the way.
-      const final = await serverDocs(server, userId);
-      for (const [id, fields] of written) {
-        const doc = final.get(id)?.doc;
-        if (!doc) throw new InvariantViolation(`[R1] ${id} was written on a device but never reached the server`);
-        for (const [field, clock] of fields) {
-          const got = doc.clocks[field as keyof Task['clocks']] ?? '';
-          if (got < clock) throw new InvariantViolation(`[R1] local write ${id}.${field}@${clock} lost (final clock ${got || 'none'})`);
-        }
-      }
-      // A fresh device pulling from 0 gets exactly the same documents (R2: nothing hidden behind a checkpoint).
-      const fresh = await createDevice(server.url, account, `s${seed}fresh`);
-      try {
-        await fresh.goOnline();
-        const sim: SimDevice = { index: -1, name: 'fresh', device: fresh, clock: fresh.clock, connected: true, trash: [] };
-        await barrier([sim], 'fresh device', 10_000);
-      } finally {
-        await fresh.close();
-      }
-      stats.docs = final.size;
-      stats.tombstones = [...final.values()].filter((d) => d.doc._deleted).length;
-      stats.conflictsLogged = [...final.values()].reduce((sum, d) => sum + d.doc.conflicts.length, 0);
-      note(`done: ${JSON.stringify(stats)}`);
-      return { seed, log, stats, elapsedMs: Date.now() - started };
-    })());
+        stats.docs = final.size;
+        stats.tombstones = [...final.values()].filter((d) => d.doc._deleted).length;
+        stats.conflictsLogged = [...final.values()].reduce((sum, d) => sum + d.doc.conflicts.length, 0);
+        note(`done: ${JSON.stringify(stats)}`);
+        return { seed, log, stats, elapsedMs: Date.now() - started };
+      })(),
+    );
   } catch (error) {
     throw new SimulationError(seed, log, error);
   } finally {
     await Promise.allSettled(sims.map((s) => s.device.close()));
     await server?.dispose().catch(() => undefined);
   }
-
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { HybridLogicalClock, Task, TokenPair } from '@taskmaster/shared-schema';
 import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../../../client/src/db/index.js';
-import { createSession, memorySessionStore, startSync, type Session, type SyncHandle, type SyncOptions } from '../../../client/src/sync/index.js';
+import {
+  createSession,
+  memorySessionStore,
+  startSync,
+  type Session,
+  type SyncHandle,
+  type SyncOptions,
+} from '../../../client/src/sync/index.js';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 
 export interface Device {
@@ -44,7 +51,10 @@ export async function registerAccount(url: string, email = `user-${randomUUID()}
  * signed in through the real REST session.
  */
 export async function createDevice(url: string, account: Account, name = randomUUID().slice(0, 8)): Promise<Device> {
-  const db = await createTaskmasterDatabase({ name: `device-${name}-${randomUUID().slice(0, 8)}`, storage: getRxStorageMemory() });
+  const db = await createTaskmasterDatabase({
+    name: `device-${name}-${randomUUID().slice(0, 8)}`,
+    storage: getRxStorageMemory(),
+  });
   const clock = await getDeviceClock(db);
   const session = createSession({ baseUrl: url, store: memorySessionStore() });
   await session.signIn(account.email, account.password);

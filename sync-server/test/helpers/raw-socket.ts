@@ -5,7 +5,13 @@ export type RawSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A bare Socket.IO client authenticated with `token`, for protocol-level tests. */
 export async function connectRaw(url: string, token: string, extra: Record<string, unknown> = {}): Promise<RawSocket> {
-  const socket: RawSocket = io(url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true, ...extra });
+  const socket: RawSocket = io(url, {
+    transports: ['websocket'],
+    auth: { token },
+    reconnection: false,
+    forceNew: true,
+    ...extra,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

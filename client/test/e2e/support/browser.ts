@@ -7,7 +7,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) {
   // Visible, not silent: these suites are reported as skipped, and this says why.
-  console.warn(`SKIPPING Chromium e2e tests: no browser at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  console.warn(
+    `SKIPPING Chromium e2e tests: no browser at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 /** DESIGN.md's flags for Debian's headless Chromium. */
