@@ -32,7 +32,8 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 /** "just now", "5 minutes ago", … for the last-sync time. */
 export function formatAgo(at: number, now: number = Date.now()): string {
-  const seconds = Math.round((at - now) / 1000);
+  // `now` may come from a clock that ticks less often than syncs happen: never show a future time.
+  const seconds = Math.min(0, Math.round((at - now) / 1000));
   if (Math.abs(seconds) < 10) return 'just now';
   if (Math.abs(seconds) < 60) return relative.format(seconds, 'second');
   const minutes = Math.round(seconds / 60);
