@@ -1,36 +1,34 @@
 import { performance } from 'node:perf_hooks';
-import type { Task } from '@taskmaster/shared-schema';
+import { TASK_MERGE_FIELDS, type Task } from '@taskmaster/shared-schema';
 import { filter, firstValueFrom } from 'rxjs';
 import { createTask } from '../../client/src/db/index.js';
 import { createDevice, registerAccount, type Device } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
 
-export function makeTasks(device: Device, count: number, prefix: string): Task[] {
+/** A realistic task document, every field stamped with `stamp`. */
+export function benchTask(id: string, stamp: string, i: number): Task {
   const now = Date.now();
-  return Array.from({ length: count }, (_, i) => {
-    const stamp = device.clock.now();
-    return {
-      id: `${prefix}-${i}`,
-      title: `Task ${i} with a realistic title`,
-      notes: 'Some notes about the task, a sentence or two long.',
-      status: 'todo',
-      priority: 'medium',
-      dueDate: '2026-12-24',
-      tags: ['work', 'bench'],
-      listId: '',
-      order: i,
-      completedAt: 0,
-      createdAt: now,
-      updatedAt: now,
-      clocks: Object.fromEntries(
-        ['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map(
-          (f) => [f, stamp],
-        ),
-      ),
-      conflicts: [],
-    };
-  });
+  return {
+    id,
+    title: `Task ${i} with a realistic title`,
+    notes: 'Some notes about the task, a sentence or two long.',
+    status: 'todo',
+    priority: 'medium',
+    dueDate: '2026-12-24',
+    tags: ['work', 'bench'],
+    listId: '',
+    order: i,
+    completedAt: 0,
+    createdAt: now,
+    updatedAt: now,
+    clocks: Object.fromEntries([...TASK_MERGE_FIELDS, 'deleted'].map((f) => [f, stamp])),
+    conflicts: [],
+  };
+}
+
+export function makeTasks(device: Device, count: number, prefix: string): Task[] {
+  return Array.from({ length: count }, (_, i) => benchTask(`${prefix}-${i}`, device.clock.now(), i));
 }
 
 /** Write on device A until visible in device B's local RxDB; spaced single-document writes. */

@@ -10,32 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { HybridLogicalClock } from '@taskmaster/shared-schema';
 import { SyncService } from '../src/replication/sync-service.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
+import { benchTask } from './core.js';
 import { percentile, round } from './stats.js';
 
-function doc(id: string, stamp: string, i: number) {
-  const now = Date.now();
-  return {
-    id,
-    title: `Task ${i} with a realistic title`,
-    notes: 'Some notes about the task, a sentence or two long.',
-    status: 'todo',
-    priority: 'medium',
-    dueDate: '2026-12-24',
-    tags: ['work', 'bench'],
-    listId: '',
-    order: i,
-    completedAt: 0,
-    createdAt: now,
-    updatedAt: now,
-    clocks: Object.fromEntries(
-      ['title', 'notes', 'status', 'priority', 'dueDate', 'tags', 'listId', 'order', 'completedAt', 'deleted'].map(
-        (f) => [f, stamp],
-      ),
-    ),
-    conflicts: [],
-    _deleted: false,
-  };
-}
+const doc = (id: string, stamp: string, i: number) => ({ ...benchTask(id, stamp, i), _deleted: false });
+
 async function main() {
   const file = process.env.MEM ? ':memory:' : join(mkdtempSync(join(tmpdir(), 'svc-')), 'db.sqlite');
   const store = createSqliteStore({ file });

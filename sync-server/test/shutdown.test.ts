@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAccount } from './helpers/device.js';
 import { connectRaw, emitRaw } from './helpers/raw-socket.js';
+import { taskDoc } from '../src/store/task-store.contract.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-const task = (id: string) => ({
-  id,
-  title: 'in flight',
-  notes: '',
-  status: 'todo',
-  priority: 'none',
-  dueDate: '',
-  tags: [],
-  listId: '',
-  order: 1,
-  completedAt: 0,
-  createdAt: 1,
-  updatedAt: 1,
-  clocks: { title: '00000000a-0000-dev1' },
-  conflicts: [],
-  _deleted: false,
-});
+const task = (id: string) => taskDoc(id, { title: 'in flight' });
 
 describe('graceful shutdown', () => {
   let server: TestServer;

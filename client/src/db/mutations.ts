@@ -35,6 +35,46 @@ function changedFields<T extends object>(current: T, patch: Partial<T>): string[
     .map(([key]) => key);
 }
 
+/** The part of an RxDB document the write helpers use. */
+interface Modifiable<D> {
+  incrementalModify(mutate: (data: D) => D): Promise<unknown>;
+}
+
+/**
+ * Applies the fields `patch` returns, stamping only those that really change. Returns the write's
+ * `updatedAt`, or 0 when nothing changed (and nothing was written).
+ */
+async function writeFields<D extends Task | TaskList>(
+  doc: Modifiable<D>,
+  clock: HybridLogicalClock,
+  patch: (data: D) => Partial<D>,
+): Promise<number> {
+  let written = 0;
+  await doc.incrementalModify((data) => {
+    const effective = patch(data);
+    const fields = changedFields(data, effective);
+    if (fields.length === 0) return data;
+    written = Date.now();
+    return { ...data, ...effective, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
+  });
+  return written;
+}
+
+/** Turns the document into a tombstone with a fresh `deleted` clock; returns the write's time. */
+async function writeTombstone<D extends Task | TaskList>(
+  doc: Modifiable<D>,
+  clock: HybridLogicalClock,
+): Promise<number> {
+  const at = Date.now();
+  await doc.incrementalModify((data) => ({
+    ...data,
+    updatedAt: at,
+    clocks: { ...data.clocks, ...stamp(clock, ['deleted']) },
+    _deleted: true,
+  }));
+  return at;
+}
+
 /**
  * All local writes go through these helpers: each stamps exactly the fields it changes with the
  * device's hybrid logical clock, which is what lets the server merge concurrent edits per field.
@@ -70,16 +110,12 @@ export async function updateTask(
 ): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) throw new Error(`task ${id} not found`);
-  let written = 0;
-  await doc.incrementalModify((data) => {
+  const written = await writeFields(doc as unknown as Modifiable<Task>, clock, (data) => {
     const effective: TaskPatch = { ...patch };
     if (patch.status !== undefined && patch.status !== data.status) {
       effective.completedAt = patch.status === 'done' ? Date.now() : 0;
     }
-    const fields = changedFields(data, effective);
-    if (fields.length === 0) return data;
-    written = Date.now();
-    return { ...data, ...effective, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
+    return effective;
   });
   if (written) markPending(db, 'tasks', id, written);
 }
@@ -87,13 +123,7 @@ export async function updateTask(
 export async function deleteTask(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) return;
-  const at = Date.now();
-  await doc.incrementalModify((data) => {
-    const next = { ...data, updatedAt: at, clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
-    (next as typeof next & { _deleted: boolean })._deleted = true;
-    return next;
-  });
-  markPending(db, 'tasks', id, at);
+  markPending(db, 'tasks', id, await writeTombstone(doc as unknown as Modifiable<Task>, clock));
 }
 
 /**
@@ -153,26 +183,14 @@ export async function updateList(
 ): Promise<void> {
   const doc = await db.lists.findOne(id).exec();
   if (!doc) throw new Error(`list ${id} not found`);
-  let written = 0;
-  await doc.incrementalModify((data) => {
-    const fields = changedFields(data, patch);
-    if (fields.length === 0) return data;
-    written = Date.now();
-    return { ...data, ...patch, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
-  });
+  const written = await writeFields(doc as unknown as Modifiable<TaskList>, clock, () => patch);
   if (written) markPending(db, 'lists', id, written);
 }
 
 export async function deleteList(db: TaskmasterDatabase, clock: HybridLogicalClock, id: string): Promise<void> {
   const doc = await db.lists.findOne(id).exec();
   if (!doc) return;
-  const at = Date.now();
-  await doc.incrementalModify((data) => {
-    const next = { ...data, updatedAt: at, clocks: { ...data.clocks, ...stamp(clock, ['deleted']) } };
-    (next as typeof next & { _deleted: boolean })._deleted = true;
-    return next;
-  });
-  markPending(db, 'lists', id, at);
+  markPending(db, 'lists', id, await writeTombstone(doc as unknown as Modifiable<TaskList>, clock));
 }
 
 /** Hides conflict notices on this and (after sync) every other device. */

@@ -12,21 +12,10 @@ import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createRedisFanout, redisConnectionOptions } from '../../src/fanout/redis-fanout.js';
 import { createRedisAuthRateLimiter, createRedisEventRateLimiter } from '../../src/replication/rate-limiters.js';
 import { createDevice, eventually, registerAccount, type Device } from '../helpers/device.js';
+import { mulberry32 as prng } from '../../../shared-schema/src/merge/prng.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { missingBinaries } from './helpers/processes.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
-
-/** Deterministic PRNG (mulberry32), so a failing schedule can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Wraps a Fanout so that each message is, by a seeded draw, lost, duplicated, or delayed long
