@@ -3,12 +3,15 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { openUserDatabase } from './app/open-database';
 import { UpdateLayer } from './pwa/UpdateLayer';
-import { createSession, localStorageSessionStore } from './sync/session';
+import { createLazySession } from './sync/lazy-session';
 import './styles/app.css';
 
-const session = createSession({ baseUrl: '', store: localStorageSessionStore() });
+// The list only needs to know who is signed in: the REST session code loads when first used.
+const session = createLazySession('');
 // Start opening IndexedDB now, in parallel with React's first render.
 if (session.user) void openUserDatabase(session.user.id).catch(() => undefined);
+// Signed out: the sign-in forms will need the REST code, so fetch it alongside their chunk.
+else void session.load().catch(() => undefined);
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');
 

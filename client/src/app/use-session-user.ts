@@ -1,8 +1,7 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useEffect, useSyncExternalStore } from 'react';
+import { SESSION_KEY } from '../sync/lazy-session';
 import type { Session } from '../sync/session';
-
-const SESSION_KEY = 'taskmaster.session';
 
 /** The signed-in user, re-rendering on sign-in and sign-out; a sign-out in another tab reloads this one. */
 export function useSessionUser(session: Session): AuthUser | null {
