@@ -1,5 +1,6 @@
 import type { TaskList } from '@taskmaster/shared-schema';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
+import { lazyComponent } from '../../app/lazy-component';
 import { sameScope, scopeHref } from '../../app/route';
 import type { Scope } from '../tasks/task-query';
 
@@ -22,6 +23,10 @@ interface ListsSidebarProps {
   onDeleteList: (list: TaskList) => void;
 }
 
+// The list-editing controls are not needed to show the list: they load just after it is on screen.
+const NewListForm = lazyComponent(() => import('./ListForms').then((m) => m.NewListForm));
+const ListMenu = lazyComponent(() => import('./ListForms').then((m) => m.ListMenu));
+
 /** Smart views, lists (projects) and tags. Counts are open tasks. */
 export function ListsSidebar({
   scope,
@@ -33,14 +38,6 @@ export function ListsSidebar({
   onRenameList,
   onDeleteList,
 }: ListsSidebarProps) {
-  const [newList, setNewList] = useState('');
-  const add = (event: FormEvent) => {
-    event.preventDefault();
-    const name = newList.trim();
-    if (name === '') return;
-    onAddList(name.slice(0, 100));
-    setNewList('');
-  };
   const link = (target: Scope, label: ReactNode, count?: number, extra?: ReactNode) => (
     <a
       href={scopeHref(target)}
@@ -76,19 +73,15 @@ export function ListsSidebar({
               counts.lists[list.id],
               <span className="dot" style={{ background: list.color }} aria-hidden="true" />,
             )}
-            <ListMenu list={list} onRename={onRenameList} onDelete={onDeleteList} />
+            <Suspense fallback={null}>
+              <ListMenu list={list} onRename={onRenameList} onDelete={onDeleteList} />
+            </Suspense>
           </div>
         ))}
       </div>
-      <form className="new-list" onSubmit={add}>
-        <input
-          aria-label="New list"
-          placeholder="+ New list"
-          value={newList}
-          maxLength={100}
-          onChange={(e) => setNewList(e.target.value)}
-        />
-      </form>
+      <Suspense fallback={<div className="new-list" style={{ minHeight: 42 }} />}>
+        <NewListForm onAdd={onAddList} />
+      </Suspense>
 
       {tags.length > 0 && (
         <>
@@ -101,42 +94,6 @@ export function ListsSidebar({
         </>
       )}
     </nav>
-  );
-}
-
-function ListMenu({
-  list,
-  onRename,
-  onDelete,
-}: {
-  list: TaskList;
-  onRename: (list: TaskList, name: string) => void;
-  onDelete: (list: TaskList) => void;
-}) {
-  return (
-    <span className="nav-item__actions">
-      <button
-        type="button"
-        className="icon-button icon-button--small"
-        aria-label={`Rename list ${list.name}`}
-        onClick={() => {
-          const name = window.prompt('Rename list', list.name)?.trim();
-          if (name && name !== list.name) onRename(list, name.slice(0, 100));
-        }}
-      >
-        <Icon d="M4 20h4L19 9l-4-4L4 16v4z" size={14} />
-      </button>
-      <button
-        type="button"
-        className="icon-button icon-button--small"
-        aria-label={`Delete list ${list.name}`}
-        onClick={() => {
-          if (window.confirm(`Delete the list “${list.name}”? Its tasks move to the Inbox.`)) onDelete(list);
-        }}
-      >
-        <Icon d="M6 6l12 12M18 6L6 18" size={14} />
-      </button>
-    </span>
   );
 }
 
