@@ -1,7 +1,7 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { Session } from '../sync/session';
-import { closeUserDatabase, openUserDatabase, removeUserDatabase, type OpenedDatabase } from './open-database';
+import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { deferredTaskActions } from './deferred-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
@@ -57,15 +57,8 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
   );
 
   const signOut = useCallback(async () => {
-    await sync.stop();
-    try {
-      // Signing out removes this user's local data (and replication checkpoints) from the device.
-      if (opened) await removeUserDatabase(user.id, opened);
-    } finally {
-      await session.signOut();
-    }
-    for (const key of Object.keys(window.localStorage))
-      if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
+    const { signOutOfDevice } = await import('./sign-out');
+    await signOutOfDevice({ userId: user.id, opened, session, stopSync: sync.stop });
   }, [opened, session, sync, user.id]);
 
   if (failure) {

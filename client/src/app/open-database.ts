@@ -67,27 +67,3 @@ export async function closeUserDatabase(userId: string, opened: OpenedDatabase):
   if (opening.get(userId) && (await opening.get(userId)) === opened) opening.delete(userId);
   if (!opened.db.closed) await opened.db.close();
 }
-
-function deleteIndexedDb(name: string): Promise<void> {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = request.onerror = () => resolve();
-    // Another tab still holding a connection blocks deletion; it reloads on sign-out and lets go.
-    request.onblocked = () => window.setTimeout(resolve, 2000);
-  });
-}
-
-/**
- * Sign-out: removes the user's documents and replication checkpoints (RxDB empties its stores), then
- * deletes the emptied IndexedDB databases themselves, so nothing of that account stays on the device.
- */
-export async function removeUserDatabase(userId: string, opened: OpenedDatabase): Promise<void> {
-  // The local-documents plugin must be loaded for `remove()` to delete its store too.
-  await opened.writable();
-  await opened.db.remove();
-  await closeUserDatabase(userId, opened);
-  if (typeof indexedDB.databases !== 'function') return;
-  const prefix = `rxdb-dexie-${databaseName(userId)}--`;
-  const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((name) => name.startsWith(prefix));
-  await Promise.all(names.map(deleteIndexedDb));
-}
