@@ -23,6 +23,7 @@ const TARGETS: Record<string, { target: string; ok: (v: number) => boolean }> = 
   rss_per_connection_kb: { target: '<= 40', ok: (v) => v <= 40 },
   client_critical_js_gzip_kb: { target: '<= 150', ok: (v) => v <= 150 },
   offline_reload_to_tasks_ms: { target: '<= 500', ok: (v) => v <= 500 },
+  initial_sync_10k_browser_ms: { target: '<= 3000', ok: (v) => v <= 3000 },
 };
 
 async function clusterFigures(): Promise<Record<string, number>> {
@@ -44,14 +45,17 @@ async function clusterFigures(): Promise<Record<string, number>> {
 async function clientFigures(): Promise<Record<string, number>> {
   if (!existsSync(CLIENT_SIZE_REPORT)) throw new Error('client is not built: run `npm run build` first');
   const size = JSON.parse(readFileSync(CLIENT_SIZE_REPORT, 'utf8')) as { criticalJsGzipKb: number };
-  process.stdout.write('client bench: offline reload in Chromium (5 reloads, median)\n');
+  process.stdout.write(
+    'client bench: offline reload in Chromium (5 reloads, median), initial sync of 10,000 tasks in Chromium (3 fresh devices, median)\n',
+  );
   // Loaded lazily: these need playwright-core and /usr/bin/chromium only for this stage.
   const { startTestServer } = await import('../test/helpers/server.js');
   const { measureOfflineReload } = await import('../../client/test/e2e/support/offline-reload.js');
+  const { measureInitialSyncInBrowser } = await import('../../client/test/e2e/support/initial-sync.js');
   const { hasChromium } = await import('../../client/test/e2e/support/browser.js');
   const figures: Record<string, number> = { client_critical_js_gzip_kb: size.criticalJsGzipKb };
   if (!hasChromium) {
-    process.stdout.write('  SKIPPED offline reload: no Chromium at /usr/bin/chromium\n');
+    process.stdout.write('  SKIPPED offline reload and initial sync: no Chromium at /usr/bin/chromium\n');
     return figures;
   }
   const server = await startTestServer({
@@ -63,6 +67,16 @@ async function clientFigures(): Promise<Record<string, number>> {
     figures.offline_reload_to_tasks_ms = reload.medianMs;
   } finally {
     await server.dispose();
+  }
+  const syncServer = await startTestServer({
+    env: { CLIENT_DIST_DIR: fileURLToPath(new URL('../../client/dist', import.meta.url)) },
+  });
+  try {
+    const initial = await measureInitialSyncInBrowser(syncServer, { tasks: 10_000 });
+    process.stdout.write(`  initial sync 10k in Chromium samples (ms): ${initial.samplesMs.join(', ')}\n`);
+    figures.initial_sync_10k_browser_ms = initial.medianMs;
+  } finally {
+    await syncServer.dispose();
   }
   return figures;
 }
