@@ -1,5 +1,5 @@
 import type { AuthUser, TokenPair } from '@taskmaster/shared-schema';
-import type { Session } from './session';
+import type { Session } from './session.js';
 
 /** localStorage key of the signed-in session (the default of `localStorageSessionStore`). */
 export const SESSION_KEY = 'taskmaster.session';
@@ -25,7 +25,7 @@ export function createLazySession(baseUrl = '', key = SESSION_KEY): Session & { 
   let loading: Promise<Session> | null = null;
 
   const load = () =>
-    (loading ??= import('./session').then(({ createSession, localStorageSessionStore }) => {
+    (loading ??= import('./session.js').then(({ createSession, localStorageSessionStore }) => {
       const session = createSession({ baseUrl, store: localStorageSessionStore(key) });
       session.subscribe((next) => {
         user = next;
