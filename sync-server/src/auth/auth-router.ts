@@ -1,7 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { TaskmasterError, credentialsSchema, refreshRequestSchema } from '@taskmaster/shared-schema';
-import { validate } from '../http/errors.js';
+import { validate } from '../validation/validate.js';
 import type { AuthService } from './auth-service.js';
 
 /** The part of a rate-limiter-flexible limiter we use, so Memory and Redis limiters both fit. */

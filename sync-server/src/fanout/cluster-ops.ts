@@ -46,3 +46,19 @@ export async function disconnectUser(io: Server, userId: string): Promise<number
   io.in(userRoom(userId)).disconnectSockets(true);
   return count;
 }
+
+/**
+ * Closes the live connections of one device's sign-in (`sessionId`, the refresh-token family) on
+ * every instance, telling them why first, and resolves with how many there were. Used when that
+ * family is revoked, so a connection cannot outlive the revocation until its token expires.
+ */
+export async function disconnectSession(io: Server, userId: string, sessionId: string): Promise<number> {
+  const sockets = (await fetchAll(io, userId)).filter(
+    (socket) => (socket.data as { sessionId?: unknown } | undefined)?.sessionId === sessionId,
+  );
+  for (const socket of sockets) {
+    socket.emit('auth:expired', { reason: 'token-expired' });
+    socket.disconnect(true);
+  }
+  return sockets.length;
+}

@@ -9,7 +9,8 @@ import { createAuthRouter, type AuthRateLimiter } from '../auth/auth-router.js';
 import { AuthService } from '../auth/auth-service.js';
 import type { ScryptParams } from '../auth/passwords.js';
 import type { Config } from '../config/config.js';
-import { userRoom, type Fanout } from '../fanout/fanout.js';
+import { disconnectSession } from '../fanout/cluster-ops.js';
+import type { Fanout } from '../fanout/fanout.js';
 import { createHttpLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, metricsHandler, type Metrics } from '../observability/metrics.js';
 import { attachSocketHandlers, type SyncServer } from '../replication/socket-handlers.js';
@@ -116,18 +117,10 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   });
   fanout.attach(io);
   closeSession = ({ userId, sessionId }) => {
-    // Every instance: the adapter's fetchSockets reaches remote sockets too.
-    io.in(userRoom(userId))
-      .fetchSockets()
-      .then((sockets) => {
-        for (const socket of sockets) {
-          if (socket.data.sessionId !== sessionId) continue;
-          socket.emit('auth:expired', { reason: 'token-expired' });
-          socket.disconnect(true);
-        }
-        logger.warn({ userId, sessionId }, 'revoked session disconnected');
-      })
-      .catch((error: unknown) => logger.error({ err: error, userId }, 'could not disconnect a revoked session'));
+    disconnectSession(io, userId, sessionId).then(
+      (closed) => logger.warn({ userId, sessionId, closed }, 'revoked session disconnected'),
+      (error: unknown) => logger.error({ err: error, userId }, 'could not disconnect a revoked session'),
+    );
   };
   const sockets = attachSocketHandlers({
     io,

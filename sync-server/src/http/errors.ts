@@ -1,30 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { TaskmasterError, type ErrorBody } from '@taskmaster/shared-schema';
+import { describeZodError } from '../validation/validate.js';
 import type { Logger } from '../observability/logger.js';
-
-/** Turns a zod failure into one readable sentence naming the offending fields. */
-export function describeZodError(error: z.ZodError, what = 'body'): string {
-  const parts = error.issues.slice(0, 5).map((issue) => {
-    return issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
-  });
-  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
-  return `Invalid ${what}: ${parts.join('; ')}${more}`;
-}
-
-/**
- * Parses an untrusted value (request body, query, params) or throws TaskmasterError
- * `invalid-payload` whose message names the field. Everything from a request goes through this
- * before use, so only schema-shaped values reach services and stores.
- */
-export function validate<T extends z.ZodType>(schema: T, value: unknown, what = 'body'): z.output<T> {
-  if (value === undefined && what === 'body') {
-    throw new TaskmasterError('invalid-payload', 'Request body must be JSON (Content-Type: application/json)', 400);
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) throw new TaskmasterError('invalid-payload', describeZodError(result.error, what), 400);
-  return result.data;
-}
 
 /** Errors raised by express.json (body-parser) carry a `type` and a status. */
 interface BodyParserError {

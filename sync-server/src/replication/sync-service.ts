@@ -15,15 +15,8 @@ import {
 import type { z } from 'zod';
 import type { Fanout } from '../fanout/fanout.js';
 import type { TaskStore } from '../store/task-store.js';
+import { validate } from '../validation/validate.js';
 import { DocValidator } from './doc-validator.js';
-
-function parseEnvelope<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.join('.') || what;
-  throw new TaskmasterError('invalid-payload', `${what}: ${path}: ${issue?.message ?? 'invalid'}`);
-}
 
 /**
  * Pull and push, independent of the transport. The owner of every document is the authenticated
@@ -47,7 +40,7 @@ export class SyncService {
         );
       }
     }
-    const request = parseEnvelope(pullRequestSchema, payload, 'pull request');
+    const request = validate(pullRequestSchema, payload, 'pull request');
     const after = request.checkpoint?.seq ?? 0;
     const rows = await this.store.pull(userId, request.collection, after, request.batchSize);
     const last = rows.at(-1);
@@ -65,7 +58,7 @@ export class SyncService {
         `${rowCount.length} rows exceed the limit of ${PROTOCOL_LIMITS.maxPushRows} per push`,
       );
     }
-    const request = parseEnvelope(pushRequestSchema, payload, 'push request');
+    const request = validate(pushRequestSchema, payload, 'push request');
     const collection = request.collection;
     const rows = this.validateRows(collection, request.rows);
     const mergeFields = COLLECTIONS[collection].mergeFields;
