@@ -1,6 +1,6 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useEffect, useSyncExternalStore } from 'react';
-import { SESSION_KEY } from '../sync/lazy-session';
+import { SESSION_KEY } from '../sync/session-store';
 import type { Session } from '../sync/session';
 
 /** The signed-in user, re-rendering on sign-in and sign-out; a sign-out in another tab reloads this one. */

@@ -22,32 +22,25 @@ interface Queue {
 const queues = new WeakMap<TaskmasterDatabase, Queue>();
 
 async function apply(db: TaskmasterDatabase, changes: Change[]): Promise<void> {
-  const run = (entries: Record<string, number>) => changes.forEach((change) => change(entries));
-  const doc = await db.getLocal<PendingState>(KEY);
-  if (doc) {
-    const next = { ...(doc.get('entries') as PendingState['entries']) };
-    run(next);
-    if (jsonEqual(next, doc.get('entries'))) return; // a write acknowledged within the window: nothing to store
-    await doc.incrementalModify((data) => {
-      const entries = { ...data.entries };
-      run(entries);
-      return { entries };
-    });
-    return;
+  const run = (entries: Record<string, number>) => {
+    const next = { ...entries };
+    changes.forEach((change) => change(next));
+    return next;
+  };
+  let doc = await db.getLocal<PendingState>(KEY);
+  if (!doc) {
+    try {
+      await db.insertLocal<PendingState>(KEY, { entries: run({}) });
+      return;
+    } catch {
+      // Another tab created it first: apply the changes to its document instead.
+      doc = await db.getLocal<PendingState>(KEY);
+      if (!doc) return;
+    }
   }
-  const entries: Record<string, number> = {};
-  run(entries);
-  try {
-    await db.insertLocal<PendingState>(KEY, { entries });
-  } catch {
-    // Another tab created it first: apply the changes to its document instead.
-    const existing = await db.getLocal<PendingState>(KEY);
-    await existing?.incrementalModify((data) => {
-      const merged = { ...data.entries };
-      run(merged);
-      return { entries: merged };
-    });
-  }
+  const current = doc.get('entries') as PendingState['entries'];
+  if (jsonEqual(run(current), current)) return; // a write acknowledged within the window: nothing to store
+  await doc.incrementalModify((data) => ({ entries: run(data.entries) }));
 }
 
 /**

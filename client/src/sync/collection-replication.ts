@@ -115,7 +115,6 @@ export class CollectionReplication {
   onChange(event: ChangeEvent): void {
     if (event.toSeq <= this.knownSeq) return;
     const pullIdle = this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
-
     if (event.documents && pullIdle && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
       this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });

@@ -56,7 +56,7 @@ export function startSync(options: SyncOptions): SyncHandle {
   const state$ = new BehaviorSubject<SyncState>({ status: 'connecting', pending: 0, lastSyncedAt: null });
   let stopped = false;
   const replications: CollectionReplication[] = [];
-  const timers: ReturnType<typeof setInterval>[] = [];
+  let resyncTimer: ReturnType<typeof setInterval> | undefined;
 
   const update = (patch: Partial<SyncState>) => {
     state$.next({ ...state$.value, ...patch });
@@ -108,7 +108,7 @@ export function startSync(options: SyncOptions): SyncHandle {
     });
     socket.on('disconnect', () => {
       for (const replication of replications) void replication.state.pause();
-      update({ status: stopped ? 'offline' : 'offline' });
+      update({ status: 'offline' });
     });
     socket.on('connect_error', (error: Error & { data?: { reason?: string } }) => {
       const reason = error.data?.reason ?? error.message;
@@ -144,10 +144,9 @@ export function startSync(options: SyncOptions): SyncHandle {
       replications.find((r) => r.name === event.collection)?.onChange(event);
     });
     if (options.resyncIntervalMs !== 0) {
-      const interval = setInterval(() => {
+      resyncTimer = setInterval(() => {
         if (socket.connected) replications.forEach((r) => r.resync());
       }, options.resyncIntervalMs ?? 30_000);
-      timers.push(interval);
     }
     if (!stopped) socket.connect();
     return socket;
@@ -165,9 +164,10 @@ export function startSync(options: SyncOptions): SyncHandle {
     },
     async stop() {
       stopped = true;
-      timers.forEach(clearInterval);
       pendingSubscription.unsubscribe();
       const socket = await socketPromise.catch(() => undefined);
+      // After the socket is set up, so a timer created while stopping is cleared too.
+      clearInterval(resyncTimer);
       await Promise.all(replications.map((r) => r.state.cancel()));
       socket?.disconnect();
       update({ status: 'offline' });

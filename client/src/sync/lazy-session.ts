@@ -1,17 +1,10 @@
-import type { AuthUser, TokenPair } from '@taskmaster/shared-schema';
+import type { AuthUser } from '@taskmaster/shared-schema';
 import type { Session } from './session.js';
-
-/** localStorage key of the signed-in session (the default of `localStorageSessionStore`). */
-export const SESSION_KEY = 'taskmaster.session';
+import { localStorageSessionStore, SESSION_KEY } from './session-store.js';
 
 /** The signed-in user stored under `key`, read synchronously; null when signed out or unreadable. */
 export function readStoredUser(key = SESSION_KEY): AuthUser | null {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? ((JSON.parse(raw) as TokenPair).user ?? null) : null;
-  } catch {
-    return null;
-  }
+  return localStorageSessionStore(key).load()?.user ?? null;
 }
 
 /**

@@ -1,32 +1,7 @@
 import { isErrorBody, type AuthUser, type TokenPair } from '@taskmaster/shared-schema';
+import { memorySessionStore, type SessionStore } from './session-store.js';
 
-/** Where the signed-in session lives: localStorage in browsers, memory in tests. */
-export interface SessionStore {
-  load(): TokenPair | null;
-  save(session: TokenPair | null): void;
-}
-
-export function memorySessionStore(initial: TokenPair | null = null): SessionStore {
-  let value = initial;
-  return { load: () => value, save: (next) => void (value = next) };
-}
-
-export function localStorageSessionStore(key = 'taskmaster.session'): SessionStore {
-  return {
-    load() {
-      try {
-        const raw = localStorage.getItem(key);
-        return raw ? (JSON.parse(raw) as TokenPair) : null;
-      } catch {
-        return null;
-      }
-    },
-    save(session) {
-      if (session) localStorage.setItem(key, JSON.stringify(session));
-      else localStorage.removeItem(key);
-    },
-  };
-}
+export * from './session-store.js';
 
 /** A failed auth request, with the server's kebab-case reason (or `network` when unreachable). */
 export class AuthRequestError extends Error {
