@@ -2,15 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { COLLECTION_NAMES } from '@taskmaster/shared-schema';
-import { filter, firstValueFrom } from 'rxjs';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTask } from '../../client/src/db/index.js';
 import { startRedis } from '../test/cluster/helpers/redis.js';
-import { createDevice, registerAccount } from '../test/helpers/device.js';
+import { registerAccount } from '../test/helpers/device.js';
+import { measurePropagation } from './core.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { percentile, round } from './stats.js';
+import { round } from './stats.js';
 
 /**
  * Issue 4 figures: cross-instance propagation through Redis, and idle live connections per instance.
@@ -31,29 +29,7 @@ export async function measureCrossInstancePropagation(samples = 200): Promise<{ 
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
     const [one, two] = servers as [ServerProcess, ServerProcess];
-    const account = await registerAccount(one.url);
-    const a = await createDevice(one.url, account, 'xprop-a');
-    const b = await createDevice(two.url, account, 'xprop-b');
-    try {
-      await a.goOnline();
-      await b.goOnline();
-      await a.sync!.awaitInSync();
-      await b.sync!.awaitInSync();
-      const latencies: number[] = [];
-      for (let i = 0; i < samples + 10; i++) {
-        const id = `xprop-${i}-${Date.now()}`;
-        const seen = firstValueFrom(b.db.tasks.insert$.pipe(filter((event) => event.documentId === id)));
-        const started = performance.now();
-        await createTask(a.db, a.clock, { id, title: `cross-instance propagation ${i}` });
-        await seen;
-        if (i >= 10) latencies.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) };
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    return await measurePropagation(one.url, samples, two.url);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await redis.stop();

@@ -31,11 +31,18 @@ export function makeTasks(device: Device, count: number, prefix: string): Task[]
   return Array.from({ length: count }, (_, i) => benchTask(`${prefix}-${i}`, device.clock.now(), i));
 }
 
-/** Write on device A until visible in device B's local RxDB; spaced single-document writes. */
-export async function measurePropagation(url: string, samples = 200): Promise<{ p50: number; p99: number }> {
-  const account = await registerAccount(url);
-  const a = await createDevice(url, account, 'prop-a');
-  const b = await createDevice(url, account, 'prop-b');
+/**
+ * Write on device A (connected to `urlA`) until visible in device B's local RxDB (connected to
+ * `urlB`, the same server by default); spaced single-document writes, `samples` after 10 warm-ups.
+ */
+export async function measurePropagation(
+  urlA: string,
+  samples = 200,
+  urlB = urlA,
+): Promise<{ p50: number; p99: number }> {
+  const account = await registerAccount(urlA);
+  const a = await createDevice(urlA, account, 'prop-a');
+  const b = await createDevice(urlB, account, 'prop-b');
   try {
     await a.goOnline();
     await b.goOnline();

@@ -1,16 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { createTask, deleteTask, pendingCount$, updateTask, type TaskPatch } from '../../client/src/db/index.js';
-import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
+import { eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 async function pair(server: TestServer): Promise<[Device, Device]> {
-  const account = await registerAccount(server.url);
-  const a = await createDevice(server.url, account, 'a');
-  const b = await createDevice(server.url, account, 'b');
-  await a.goOnline();
-  await b.goOnline();
-  return [a, b];
+  return (await onlineDevices(server.url, await registerAccount(server.url), ['a', 'b'])) as [Device, Device];
 }
 
 async function bothOffline(a: Device, b: Device): Promise<void> {

@@ -3,7 +3,7 @@ import type { ChangeEvent, Task } from '@taskmaster/shared-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTask, updateTask } from '../../client/src/db/index.js';
 import { createLocalFanout, type Fanout } from '../src/fanout/fanout.js';
-import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
+import { createDevice, eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 /** A fan-out that loses the messages a test tells it to lose (rule R3: fan-out is only a hint). */
@@ -87,13 +87,8 @@ describe('durability and recovery', () => {
     const server = await startTestServer({ fanout });
     servers.push(server);
     const account = await registerAccount(server.url);
-    const a = await createDevice(server.url, account, 'a');
-    const b = await createDevice(server.url, account, 'b');
+    const [a, b] = (await onlineDevices(server.url, account, ['a', 'b'])) as [Device, Device];
     devices.push(a, b);
-    await a.goOnline();
-    await b.goOnline();
-    await a.sync!.awaitInSync();
-    await b.sync!.awaitInSync();
 
     fanout.dropNext = 1;
     const lost = await createTask(a.db, a.clock, { title: 'notification lost' });
@@ -131,12 +126,8 @@ describe('durability and recovery', () => {
     const server = await startTestServer({ fanout });
     servers.push(server);
     const account = await registerAccount(server.url);
-    const a = await createDevice(server.url, account, 'a');
-    const b = await createDevice(server.url, account, 'b');
+    const [a, b] = (await onlineDevices(server.url, account, ['a', 'b'])) as [Device, Device];
     devices.push(a, b);
-    await a.goOnline();
-    await b.goOnline();
-    await b.sync!.awaitInSync();
     fanout.dropNext = 2;
     const first = await createTask(a.db, a.clock, { title: 'first' });
     await a.sync!.awaitInSync();

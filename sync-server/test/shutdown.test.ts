@@ -30,7 +30,9 @@ describe('graceful shutdown', () => {
     const ack = emitRaw(socket, 'sync:push', { collection: 'tasks', rows: [{ newDocumentState: task('t1') }] });
     await inStore;
     const closing = server.server.close();
-    await expect(connectRaw(server.url, account.tokens.accessToken)).rejects.toBeTruthy();
+    await expect(connectRaw(server.url, account.tokens.accessToken)).rejects.toMatchObject({
+      message: 'server-shutting-down',
+    });
     release();
     expect(await ack).toMatchObject({ conflicts: [], seq: 1 });
     expect(await told).toEqual({ reason: 'server-shutdown' });

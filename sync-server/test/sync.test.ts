@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { createTask, deleteTask, flushPending, pendingCount$, updateTask } from '../../client/src/db/index.js';
-import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
+import { createDevice, eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 describe('sync between devices of one user', () => {
@@ -17,13 +17,8 @@ describe('sync between devices of one user', () => {
 
   it('[R1][R3] a task created on device A appears live in device B', async () => {
     const account = await registerAccount(server.url);
-    const a = await createDevice(server.url, account, 'a');
-    const b = await createDevice(server.url, account, 'b');
+    const [a, b] = (await onlineDevices(server.url, account, ['a', 'b'])) as [Device, Device];
     devices.push(a, b);
-    await a.goOnline();
-    await b.goOnline();
-    await a.sync!.awaitInSync();
-    await b.sync!.awaitInSync();
     const task = await createTask(a.db, a.clock, { title: 'Buy milk' });
     await eventually(async () => {
       const doc = await b.db.tasks.findOne(task.id).exec();

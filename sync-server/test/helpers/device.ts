@@ -96,6 +96,20 @@ export async function createDevice(url: string, account: Account, name = randomU
   return device;
 }
 
+/** Devices of `account`, named `names`, online and caught up with the server. */
+export async function onlineDevices(
+  url: string,
+  account: Account,
+  names: string[],
+  options?: Partial<SyncOptions>,
+): Promise<Device[]> {
+  const devices: Device[] = [];
+  for (const name of names) devices.push(await createDevice(url, account, name));
+  await Promise.all(devices.map((device) => device.goOnline(options)));
+  await Promise.all(devices.map((device) => device.sync!.awaitInSync()));
+  return devices;
+}
+
 /** Polls until `check` passes (sync is asynchronous by nature); fails with the last error. */
 export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
