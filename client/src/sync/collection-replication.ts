@@ -3,13 +3,26 @@ import {
   type ChangeEvent,
   type CollectionName,
   type HybridLogicalClock,
+  type PushRequest,
+  type PushResponse,
   type SyncCheckpoint,
   type SyncDoc,
 } from '@taskmaster/shared-schema';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { Subject } from 'rxjs';
-import { requestPull, requestPush, type SyncSocket } from './socket-transport.js';
+import { filter, Subject } from 'rxjs';
+import { requestPull, requestPush, SyncRequestError, type SyncSocket } from './socket-transport.js';
+
+/** Rejections of the pushed data itself: retrying the same rows cannot succeed. */
+const PERMANENT_PUSH_ERRORS = new Set<string>([
+  'invalid-payload',
+  'schema-invalid',
+  'unknown-collection',
+  'batch-too-large',
+  'payload-too-large',
+  'duplicate-id',
+  'forbidden',
+]);
 
 export interface CollectionReplicationOptions {
   collection: RxCollection;
@@ -91,7 +104,7 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
-          const response = await requestPush(socket, {
+          const response = await this.pushUntilAccepted(socket, {
             collection: name,
             rows: rows.map((row) => ({
               newDocumentState: row.newDocumentState,
@@ -104,6 +117,44 @@ export class CollectionReplication {
           return response.conflicts as WithDeleted<SyncDoc>[];
         },
       },
+    });
+  }
+
+  /**
+   * Sends a push, waiting out transient failures (offline, a draining server, rate limits, timeouts)
+   * here instead of failing to RxDB. RxDB treats a push that failed while the replication was paused
+   * as done, and a later empty batch then stores the upstream checkpoint past those documents, so
+   * they would never be pushed (rule R1). Only a permanent rejection of the data, or the replication
+   * being stopped, ends this with an error.
+   */
+  private async pushUntilAccepted(socket: SyncSocket, request: PushRequest): Promise<PushResponse> {
+    for (;;) {
+      if (this.state.isStopped()) throw new Error('replication stopped');
+      if (!socket.connected) {
+        await this.nextConnect(socket);
+        continue;
+      }
+      try {
+        return await requestPush(socket, request);
+      } catch (error) {
+        if (error instanceof SyncRequestError && PERMANENT_PUSH_ERRORS.has(error.reason)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, socket.connected ? 250 : 0));
+      }
+    }
+  }
+
+  /** Resolves on the socket's next connect, or when the replication is stopped. */
+  private nextConnect(socket: SyncSocket): Promise<void> {
+    if (this.state.isStopped()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        socket.off('connect', done);
+        stopped.unsubscribe();
+        resolve();
+      };
+      // Not stopped yet, so the current value (false) emitted on subscribe does not call `done`.
+      const stopped = this.state.canceled$.pipe(filter(Boolean)).subscribe(done);
+      socket.on('connect', done);
     });
   }
 

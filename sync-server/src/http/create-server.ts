@@ -167,8 +167,11 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
         const deadline = Date.now() + 1000;
         while (io.of('/').sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         io.local.disconnectSockets(true);
-        await new Promise<void>((resolve) => io.close(() => resolve()));
-        httpServer.closeAllConnections?.();
+        const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+        // Pushes are drained and devices told to leave: connections still open now (a proxy's
+        // keep-alive, a handshake being refused) must not keep the process from exiting.
+        httpServer.closeAllConnections();
+        await closed;
         logger.info('shut down');
       })();
       return closing;
