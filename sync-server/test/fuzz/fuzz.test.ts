@@ -48,6 +48,20 @@ describe('sync simulation regressions', () => {
   );
 });
 
+/**
+ * KNOWN BUG, open (found 2026-11-29 by `npm run fuzz`; fails at the 50 steps of `npm test` on every
+ * replay so far, and is not caused by the last fixes: it fails on the code before them too). At
+ * barrier #33 device d0 holds task t2 with an older `title` (clock ...ayf-0000-d1) while the server
+ * has a newer title from d1 (...bf8-0004-d1); d0's own later edit of `listId` is on both. So d0
+ * applied an older state of t2 after a newer one and nothing made it pull again. Skipped, visibly,
+ * so CI stays meaningful until it is fixed: `FUZZ_SEED=73 npx vitest run sync-server/test/fuzz`.
+ */
+describe('sync simulation known failures', () => {
+  it.skip('seed 73 (device keeps an older title of another device’s edit; open bug)', async () => {
+    await runSimulation(73, { steps: 50 });
+  }, 60_000);
+});
+
 /** A fan-out that holds every message until the test delivers it. */
 function heldFanout() {
   const inner = createLocalFanout();
