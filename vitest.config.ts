@@ -6,9 +6,15 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      // Longest first: a package's subpath entries before its main entry.
+      '@taskmaster/shared-schema/testing': src('./shared-schema/testing/index.ts'),
       '@taskmaster/shared-schema': src('./shared-schema/src/index.ts'),
-      '@taskmaster/client/sync': src('./client/src/sync/index.ts'),
-      '@taskmaster/client/db': src('./client/src/db/index.ts'),
+      '@taskmaster/sync-client/db': src('./client/sync-engine/src/db/index.ts'),
+      '@taskmaster/sync-client/sync': src('./client/sync-engine/src/sync/index.ts'),
+      '@taskmaster/sync-client/session-store': src('./client/sync-engine/src/sync/session-store.ts'),
+      '@taskmaster/sync-client/session': src('./client/sync-engine/src/sync/session.ts'),
+      '@taskmaster/sync-client/lazy-session': src('./client/sync-engine/src/sync/lazy-session.ts'),
+      '@taskmaster/sync-client': src('./client/sync-engine/src/index.ts'),
     },
   },
   test: {
@@ -16,6 +22,15 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'shared-schema', include: ['shared-schema/src/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'sync-client',
+          include: ['client/sync-engine/src/**/*.test.ts', 'client/sync-engine/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,

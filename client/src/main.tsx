@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { openUserDatabase } from './app/open-database';
 import { UpdateLayer } from './pwa/UpdateLayer';
-import { createLazySession } from './sync/lazy-session';
+import { createLazySession } from '@taskmaster/sync-client/lazy-session';
 import './styles/app.css';
 
 // The list only needs to know who is signed in: the REST session code loads when first used.

@@ -1,31 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { TASK_MERGE_FIELDS, type Task } from '@taskmaster/shared-schema';
+import type { Task } from '@taskmaster/shared-schema';
+import { benchTask } from '@taskmaster/shared-schema/testing';
 import { filter, firstValueFrom } from 'rxjs';
-import { createTask } from '../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, registerAccount, type Device } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
 
-/** A realistic task document, every field stamped with `stamp`. */
-export function benchTask(id: string, stamp: string, i: number): Task {
-  const now = Date.now();
-  return {
-    id,
-    title: `Task ${i} with a realistic title`,
-    notes: 'Some notes about the task, a sentence or two long.',
-    status: 'todo',
-    priority: 'medium',
-    dueDate: '2026-12-24',
-    tags: ['work', 'bench'],
-    listId: '',
-    order: i,
-    completedAt: 0,
-    createdAt: now,
-    updatedAt: now,
-    clocks: Object.fromEntries([...TASK_MERGE_FIELDS, 'deleted'].map((f) => [f, stamp])),
-    conflicts: [],
-  };
-}
+export { benchTask };
 
 export function makeTasks(device: Device, count: number, prefix: string): Task[] {
   return Array.from({ length: count }, (_, i) => benchTask(`${prefix}-${i}`, device.clock.now(), i));

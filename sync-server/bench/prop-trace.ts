@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { filter, firstValueFrom } from 'rxjs';
-import { createTask } from '../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, registerAccount } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';

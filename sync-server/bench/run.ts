@@ -50,9 +50,9 @@ async function clientFigures(): Promise<Record<string, number>> {
   );
   // Loaded lazily: these need playwright-core and /usr/bin/chromium only for this stage.
   const { startTestServer } = await import('../test/helpers/server.js');
-  const { measureOfflineReload } = await import('../../client/test/e2e/support/offline-reload.js');
-  const { measureInitialSyncInBrowser } = await import('../../client/test/e2e/support/initial-sync.js');
-  const { hasChromium } = await import('../../client/test/e2e/support/browser.js');
+  const { measureOfflineReload } = await import('@taskmaster/client/testing/e2e');
+  const { measureInitialSyncInBrowser } = await import('@taskmaster/client/testing/e2e');
+  const { hasChromium } = await import('@taskmaster/client/testing/e2e');
   const figures: Record<string, number> = { client_critical_js_gzip_kb: size.criticalJsGzipKb };
   if (!hasChromium) {
     process.stdout.write('  SKIPPED offline reload and initial sync: no Chromium at /usr/bin/chromium\n');

@@ -1,6 +1,6 @@
 import { PROTOCOL_LIMITS } from '@taskmaster/shared-schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTask } from '../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, registerAccount, type Account, type Device } from './helpers/device.js';
 import { connectRaw, emitRaw, type RawSocket } from './helpers/raw-socket.js';
 import { taskDoc } from '../src/store/task-store.contract.js';

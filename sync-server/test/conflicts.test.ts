@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { createTask, deleteTask, pendingCount$, updateTask, type TaskPatch } from '../../client/src/db/index.js';
+import { createTask, deleteTask, pendingCount$, updateTask, type TaskPatch } from '@taskmaster/sync-client';
 import { eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 

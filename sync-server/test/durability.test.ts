@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ChangeEvent, Task } from '@taskmaster/shared-schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTask, updateTask } from '../../client/src/db/index.js';
+import { createTask, updateTask } from '@taskmaster/sync-client';
 import { createLocalFanout, type Fanout } from '../src/fanout/fanout.js';
 import { createDevice, eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';

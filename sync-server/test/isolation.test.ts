@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTask } from '../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { connectRaw, emitRaw } from './helpers/raw-socket.js';
 import { startTestServer, type TestServer } from './helpers/server.js';

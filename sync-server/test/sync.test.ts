@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { createTask, deleteTask, flushPending, pendingCount$, updateTask } from '../../client/src/db/index.js';
+import { createTask, deleteTask, flushPending, pendingCount$, updateTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, onlineDevices, registerAccount, type Device } from './helpers/device.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 

@@ -1,6 +1,6 @@
 import { ACCESS_TOKEN_TTL_SECONDS } from '@taskmaster/shared-schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTask } from '../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { connectRaw, emitRaw } from './helpers/raw-socket.js';
 import { startTestServer, type TestServer } from './helpers/server.js';

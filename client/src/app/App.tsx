@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import type { Session } from '../sync/session';
+import type { Session } from '@taskmaster/sync-client/session';
 import { lazyComponent } from './lazy-component';
 import { useSessionUser } from './use-session-user';
 import { Workspace } from './Workspace';

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthRequestError, type Session } from '../sync/session';
+import { AuthRequestError, type Session } from '@taskmaster/sync-client/session';
 import { AuthScreen } from './AuthScreen';
 
 function fakeSession(overrides: Partial<Session> = {}): Session {

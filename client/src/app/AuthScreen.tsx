@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Session } from '../sync/session';
+import type { Session } from '@taskmaster/sync-client/session';
 
 type Mode = 'sign-in' | 'sign-up';
 

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTask } from '../features/tasks/test-fixtures';
-import { TaskAppHarness } from './test-harness';
+import { makeTask } from '../../test/support/test-fixtures';
+import { TaskAppHarness } from '../../test/support/test-harness';
 
 // `input` events (not `change`) are what typing fires, and what both React and Preact listen to.
 const flush = () => act(async () => {});

@@ -1,6 +1,6 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
-import type { Session } from '../sync/session';
+import type { Session } from '@taskmaster/sync-client/session';
 import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { deferredTaskActions } from './deferred-actions';
 import { TaskApp } from './TaskApp';

@@ -1,6 +1,6 @@
 import { addRxPlugin, type RxStorage } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { createTaskmasterDatabase, type TaskmasterDatabase } from '../db/database';
+import { createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import type { WritePath } from './write-path';
 
 let devModeReady: Promise<void> | undefined;

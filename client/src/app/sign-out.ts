@@ -1,4 +1,4 @@
-import type { Session } from '../sync/session';
+import type { Session } from '@taskmaster/sync-client/session';
 import { closeUserDatabase, databaseName, type OpenedDatabase } from './open-database';
 
 function deleteIndexedDb(name: string): Promise<void> {

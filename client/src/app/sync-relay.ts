@@ -1,7 +1,7 @@
 import type { SyncView } from '../features/sync/SyncIndicator';
-import { addLeaderElection } from '../db';
-import type { SyncHandle } from '../sync';
-import type { Session } from '../sync/session';
+import { addLeaderElection } from '@taskmaster/sync-client/db';
+import type { SyncHandle } from '@taskmaster/sync-client/sync';
+import type { Session } from '@taskmaster/sync-client/session';
 import type { OpenedDatabase } from './open-database';
 
 type RelayMessage = { type: 'hello' } | { type: 'state'; state: SyncView };
@@ -45,7 +45,7 @@ export function startRelayedSync(
 
   let subscription: { unsubscribe(): void } | undefined;
   // Leader election is only needed to decide which tab replicates, so it loads with the sync code.
-  const handle = Promise.all([import('../sync'), addLeaderElection(), opened.writable()]).then(
+  const handle = Promise.all([import('@taskmaster/sync-client/sync'), addLeaderElection(), opened.writable()]).then(
     ([{ startSync }, , { clock }]) => {
       if (closed) return null;
       const started = startSync({ db, session, clock, url: '', waitForLeadership: true });

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../db';
+import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { createTaskActions } from './task-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';

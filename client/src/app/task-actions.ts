@@ -9,7 +9,7 @@ import {
   updateList,
   updateTask,
   type TaskmasterDatabase,
-} from '../db';
+} from '@taskmaster/sync-client/db';
 
 import type { ListFields, TaskFields, TaskPatch } from './task-patch';
 

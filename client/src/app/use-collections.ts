@@ -1,6 +1,6 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
 import { useEffect, useState } from 'react';
-import type { TaskmasterDatabase } from '../db';
+import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
 
 export interface LocalData {
   tasks: Task[];

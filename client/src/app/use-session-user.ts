@@ -1,7 +1,7 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useEffect, useSyncExternalStore } from 'react';
-import { SESSION_KEY } from '../sync/session-store';
-import type { Session } from '../sync/session';
+import { SESSION_KEY } from '@taskmaster/sync-client/session-store';
+import type { Session } from '@taskmaster/sync-client/session';
 
 /** The signed-in user, re-rendering on sign-in and sign-out; a sign-out in another tab reloads this one. */
 export function useSessionUser(session: Session): AuthUser | null {

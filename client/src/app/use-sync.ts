@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SyncView } from '../features/sync/SyncIndicator';
-import type { SyncHandle } from '../sync';
-import type { Session } from '../sync/session';
+import type { SyncHandle } from '@taskmaster/sync-client/sync';
+import type { Session } from '@taskmaster/sync-client/session';
 import type { OpenedDatabase } from './open-database';
 import type { RelayedSync } from './sync-relay';
 

@@ -1,5 +1,5 @@
 import type { HybridLogicalClock } from '@taskmaster/shared-schema';
-import { enableLocalDocuments, getDeviceClock, type TaskmasterDatabase } from '../db';
+import { enableLocalDocuments, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { createTaskActions, type TaskActions } from './task-actions';
 
 export interface WritePath {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../../sync-server/test/helpers/server.js';
+import type { TestServer } from '@taskmaster/sync-server/testing';
 import { startAppServer } from './support/app-server.js';
 import { hasChromium, launchPersistent, waitForServiceWorker } from './support/browser.js';
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../../sync-server/test/helpers/server.js';
+import type { TestServer } from '@taskmaster/sync-server/testing';
 import { startAppServer } from './support/app-server.js';
 import {
   addTask,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHlc, encodeHlc, HybridLogicalClock, MAX_CLOCK_DRIFT_MS } from './hlc.js';
-import { Prng } from './prng.js';
+import { Prng } from '@taskmaster/shared-schema/testing';
 
 /** A wall clock the test moves by hand. */
 function manualClock(start: number) {

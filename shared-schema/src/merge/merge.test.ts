@@ -4,7 +4,7 @@ import { FIELD_LIMITS } from '../collections/limits.js';
 import { TASK_MERGE_FIELDS, type Task } from '../collections/tasks.js';
 import { encodeHlc, HybridLogicalClock } from './hlc.js';
 import { mergeDocs } from './merge.js';
-import { permutations, Prng } from './prng.js';
+import { permutations, Prng } from '@taskmaster/shared-schema/testing';
 
 type Doc = SyncDoc<'tasks'>;
 type Field = (typeof TASK_MERGE_FIELDS)[number];

@@ -1,6 +1,6 @@
 import type { ChangeEvent, Task } from '@taskmaster/shared-schema';
 import { describe, expect, it } from 'vitest';
-import { createTask, deleteTask, restoreTask, updateTask } from '../../../client/src/db/index.js';
+import { createTask, deleteTask, restoreTask, updateTask } from '@taskmaster/sync-client';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createDevice, eventually, registerAccount } from '../helpers/device.js';
 import { startTestServer } from '../helpers/server.js';

@@ -5,8 +5,8 @@ import {
   type Task,
   TASK_MERGE_FIELDS,
 } from '@taskmaster/shared-schema';
-import { Prng } from '../../../shared-schema/src/merge/prng.js';
-import { createTask, deleteTask, restoreTask, updateTask, type TaskPatch } from '../../../client/src/db/index.js';
+import { Prng } from '@taskmaster/shared-schema/testing';
+import { createTask, deleteTask, restoreTask, updateTask, type TaskPatch } from '@taskmaster/sync-client';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createDevice, registerAccount, type Device } from '../helpers/device.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

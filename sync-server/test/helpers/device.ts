@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HybridLogicalClock, Task, TokenPair } from '@taskmaster/shared-schema';
-import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '../../../client/src/db/index.js';
+import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client';
 import {
   createSession,
   memorySessionStore,
@@ -8,7 +8,7 @@ import {
   type Session,
   type SyncHandle,
   type SyncOptions,
-} from '../../../client/src/sync/index.js';
+} from '@taskmaster/sync-client';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 
 export interface Device {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectTags, localDay, matchesSearch, queryTasks, type TaskQuery } from './task-query';
-import { makeTask } from './test-fixtures';
+import { makeTask } from '../../../test/support/test-fixtures';
 
 const base: TaskQuery = { scope: { kind: 'all' }, status: 'all', sort: 'manual', search: '', today: '2025-03-10' };
 const titles = (tasks: { title: string }[]) => tasks.map((t) => t.title);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { benchTask } from '../../../../sync-server/bench/core.js';
-import { createDevice, registerAccount } from '../../../../sync-server/test/helpers/device.js';
-import type { TestServer } from '../../../../sync-server/test/helpers/server.js';
+import { benchTask } from '@taskmaster/shared-schema/testing';
+import { createDevice, registerAccount } from '@taskmaster/sync-server/testing';
+import type { TestServer } from '@taskmaster/sync-server/testing';
 import { launchBrowser, waitForSyncStatus } from './browser.js';
 
 export interface InitialSyncInBrowserResult {

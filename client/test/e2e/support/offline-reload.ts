@@ -1,4 +1,4 @@
-import type { TestServer } from '../../../../sync-server/test/helpers/server.js';
+import type { TestServer } from '@taskmaster/sync-server/testing';
 import { launchBrowser, signUp, taskItem, uniqueEmail, waitForServiceWorker, waitForSyncStatus } from './browser.js';
 
 export interface OfflineReloadResult {

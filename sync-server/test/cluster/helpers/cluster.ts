@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createTask } from '../../../../client/src/db/index.js';
+import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, type Account, type Device } from '../../helpers/device.js';
 import { startInstance, type Instance } from './instance.js';
 import { startNginx, type TestNginx } from './nginx.js';

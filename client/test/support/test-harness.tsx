@@ -1,9 +1,9 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
 import { useMemo, useState } from 'react';
-import type { SyncView } from '../features/sync/SyncIndicator';
-import { makeTask } from '../features/tasks/test-fixtures';
-import type { TaskActions } from './task-actions';
-import { TaskApp } from './TaskApp';
+import type { SyncView } from '../../src/features/sync/SyncIndicator';
+import { makeTask } from './test-fixtures';
+import type { TaskActions } from '../../src/app/task-actions';
+import { TaskApp } from '../../src/app/TaskApp';
 
 /** TaskApp over in-memory state, for component tests that do not need RxDB. */
 export function TaskAppHarness({
