@@ -13,6 +13,8 @@ export const ERROR_REASONS = [
   'forbidden',
   'invalid-credentials',
   'email-taken',
+  'weak-password',
+  'too-many-connections',
   'not-found',
   'server-shutting-down',
   'internal',

@@ -8,7 +8,8 @@ describe('loadConfig', () => {
   it('applies development defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.host).toBe('0.0.0.0');
+    // [S8] development binds to loopback by default, so the dev JWT secret never faces a LAN.
+    expect(config.host).toBe('127.0.0.1');
     expect(config.nodeEnv).toBe('development');
     expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
     expect(config.usingDevJwtSecret).toBe(true);
@@ -17,7 +18,25 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
     expect(config.mongodbUri).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    expect(config.adminEmails).toEqual([]);
+    expect(config.metricsPort).toBe(9464);
+    expect(config.metricsHost).toBe('127.0.0.1');
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.maxSocketsPerUser).toBe(20);
+    expect(config.errorReportingDsn).toBeUndefined();
+  });
+
+  it('[S8] production listens on every interface by default (it runs behind a proxy)', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET }).host).toBe('0.0.0.0');
+  });
+
+  it('[S7] refuses ADMIN_EMAILS: registering with a listed email no longer makes anyone admin', () => {
+    expect(() => loadConfig({ ADMIN_EMAILS: 'boss@example.com' })).toThrow(/ADMIN_EMAILS: is no longer supported/);
+    expect(() => loadConfig({ ADMIN_EMAILS: '' })).not.toThrow();
+  });
+
+  it('turns the metrics listener off with METRICS_PORT=off', () => {
+    expect(loadConfig({ METRICS_PORT: 'off' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
   });
 
   it('resolves the client build directory to <repo>/client/dist, independent of the working directory', () => {
@@ -31,7 +50,8 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       ACCESS_TOKEN_TTL_SECONDS: '300',
       CORS_ORIGINS: 'https://tasks.example.com, http://localhost:*',
-      ADMIN_EMAILS: 'Boss@Example.com,ops@example.com',
+      MAX_SOCKETS_PER_USER: '3',
+      METRICS_TOKEN: 'metrics-token-0123456789',
       MONGODB_URI: 'mongodb://db:27017/taskmaster?replicaSet=rs0',
       REDIS_URL: 'redis://redis:6379',
       SHUTDOWN_GRACE_MS: '2500',
@@ -43,7 +63,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       accessTokenTtlSeconds: 300,
       corsOrigins: ['https://tasks.example.com', 'http://localhost:*'],
-      adminEmails: ['boss@example.com', 'ops@example.com'],
+      maxSocketsPerUser: 3,
+      metricsToken: 'metrics-token-0123456789',
       shutdownGraceMs: 2500,
       logLevel: 'debug',
       trustProxy: 1,
@@ -60,7 +81,10 @@ describe('loadConfig', () => {
     ['ACCESS_TOKEN_TTL_SECONDS', '3600'],
     ['NODE_ENV', 'staging'],
     ['CORS_ORIGINS', 'not an origin'],
-    ['ADMIN_EMAILS', 'not-an-email'],
+    ['METRICS_PORT', 'on'],
+    ['METRICS_TOKEN', 'short'],
+    ['MAX_SOCKETS_PER_USER', '0'],
+    ['SENTRY_DSN', 'not a url'],
     ['MONGODB_URI', 'postgres://x'],
     ['REDIS_URL', 'http://redis'],
     ['LOG_LEVEL', 'loud'],
@@ -105,11 +129,13 @@ describe('describeConfig', () => {
       JWT_SECRET: STRONG_SECRET,
       MONGODB_URI: 'mongodb://app:hunter2@db:27017/tm',
       REDIS_URL: 'redis://:s3cret@redis:6379',
+      METRICS_TOKEN: 'metrics-token-0123456789',
     });
     const text = JSON.stringify(describeConfig(config));
     expect(text).not.toContain(STRONG_SECRET);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('metrics-token-0123456789');
     expect(describeConfig(config)).toMatchObject({
       mongodbUri: 'mongodb://app:***@db:27017/tm',
       redisUrl: 'redis://:***@redis:6379',

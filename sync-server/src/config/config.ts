@@ -39,13 +39,20 @@ export interface Config {
   redisUrl: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   clientDistDir: string;
-  /** Lower-cased emails that are given the admin role when they register. */
-  adminEmails: string[];
   shutdownGraceMs: number;
   /** Express `trust proxy` setting; needed behind nginx so rate limits key on the real client IP. */
   trustProxy: boolean | number | string;
   /** Login/register/refresh attempts allowed per client IP per minute (0 disables the limit). */
   authRateLimitPerMinute: number;
+  /** Where `/metrics` is served, apart from the app port; `undefined` port turns that listener off. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** When set, `/metrics` is also served on the app port to callers presenting this bearer token. */
+  metricsToken: string | undefined;
+  /** Open Socket.IO connections allowed per user on one instance. */
+  maxSocketsPerUser: number;
+  /** Error-tracking endpoint (Sentry-style DSN); unset means no error reporter is loaded. */
+  errorReportingDsn: string | undefined;
 }
 
 /** A configuration problem; the message names every bad variable. */
@@ -82,7 +89,7 @@ const envSchema = z
         .default('development'),
     ),
     PORT: optional(intString(0, 65535, 'an integer between 0 and 65535').default(3000)),
-    HOST: optional(z.string().trim().default('0.0.0.0')),
+    HOST: optional(z.string().trim().optional()),
     DATA_DIR: optional(z.string().default('./data')),
     JWT_SECRET: optional(z.string().optional()),
     ACCESS_TOKEN_TTL_SECONDS: optional(
@@ -121,13 +128,21 @@ const envSchema = z
     LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional()),
     CLIENT_DIST_DIR: optional(z.string().default(DEFAULT_CLIENT_DIST_DIR)),
     ADMIN_EMAILS: optional(
-      list
-        .transform((emails) => emails.map((e) => e.toLowerCase()))
-        .refine((emails) => emails.every((e) => z.email().safeParse(e).success), {
-          error: 'must be a comma-separated list of email addresses',
+      z
+        .string()
+        .refine(() => false, {
+          error:
+            'is no longer supported (anyone registering first with a listed email became admin); use `npm run admin -- grant <email>`',
         })
-        .default([]),
+        .optional(),
     ),
+    METRICS_PORT: optional(
+      z.union([z.literal('off'), intString(0, 65535, 'an integer between 0 and 65535, or off')]).default(9464),
+    ),
+    METRICS_HOST: optional(z.string().trim().default('127.0.0.1')),
+    METRICS_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
+    MAX_SOCKETS_PER_USER: optional(intString(1, 10_000, 'an integer between 1 and 10000').default(20)),
+    SENTRY_DSN: optional(z.url({ error: 'must be a URL' }).optional()),
     SHUTDOWN_GRACE_MS: optional(
       intString(0, 600_000, 'an integer number of milliseconds between 0 and 600000').default(10_000),
     ),
@@ -177,7 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const jwtSecret = e.JWT_SECRET ?? DEV_JWT_SECRET;
   return {
     port: e.PORT,
-    host: e.HOST,
+    // Development binds to loopback unless told otherwise: the dev JWT secret must not face a LAN.
+    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
     nodeEnv: e.NODE_ENV,
     isProduction,
     dataDir: path.resolve(e.DATA_DIR),
@@ -190,10 +206,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     clientDistDir: path.resolve(e.CLIENT_DIST_DIR),
-    adminEmails: e.ADMIN_EMAILS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    metricsPort: e.METRICS_PORT === 'off' ? undefined : e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    errorReportingDsn: e.SENTRY_DSN,
   };
 }
 
@@ -209,5 +229,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     jwtSecret: config.usingDevJwtSecret ? '*** (development default)' : '***',
     mongodbUri: maskUrl(config.mongodbUri),
     redisUrl: maskUrl(config.redisUrl),
+    metricsToken: config.metricsToken === undefined ? undefined : '***',
+    errorReportingDsn: maskUrl(config.errorReportingDsn),
   };
 }
