@@ -1,5 +1,5 @@
 import type { ReactNode, Ref } from 'react';
-import { Icon } from '../features/lists/ListsSidebar';
+import { Icon } from '../ui/Icon';
 
 interface HeaderProps {
   search: string;

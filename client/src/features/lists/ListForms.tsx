@@ -1,6 +1,6 @@
 import type { TaskList } from '@taskmaster/shared-schema';
 import { useState, type FormEvent } from 'react';
-import { Icon } from './ListsSidebar';
+import { Icon } from '../../ui/Icon';
 
 /** The sidebar's "+ New list" box. */
 export function NewListForm({ onAdd }: { onAdd: (name: string) => void }) {

@@ -3,6 +3,7 @@ import { Suspense, type ReactNode } from 'react';
 import { lazyComponent } from '../../app/lazy-component';
 import { sameScope, scopeHref } from '../../app/route';
 import type { Scope } from '../tasks/task-query';
+import { Icon } from '../../ui/Icon';
 
 export interface ScopeCounts {
   all: number;
@@ -94,13 +95,5 @@ export function ListsSidebar({
         </>
       )}
     </nav>
-  );
-}
-
-export function Icon({ d, size = 18 }: { d: string; size?: number }) {
-  return (
-    <svg viewBox="0 0 24 24" width={size} height={size} aria-hidden="true" className="icon">
-      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../ui/Dialog';
 import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } from './storage';
 
 interface SettingsDialogProps {

@@ -1,4 +1,4 @@
-import { Dialog } from '../settings/Dialog';
+import { Dialog } from '../../ui/Dialog';
 import { SHORTCUTS } from './shortcuts';
 
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
