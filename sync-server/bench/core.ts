@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Task } from '@taskmaster/shared-schema';
 import { benchTask } from '@taskmaster/shared-schema/testing';
 import { filter, firstValueFrom } from 'rxjs';
-import { createTask } from '@taskmaster/sync-client';
+import { createTask, socketOf } from '@taskmaster/sync-client';
 import { createDevice, registerAccount, type Device } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
@@ -56,7 +56,7 @@ export async function measurePush(url: string, count = 5000): Promise<number> {
     await device.sync!.awaitInSync();
     await device.disconnect();
     await device.db.tasks.bulkInsert(makeTasks(device, count, 'push'));
-    const socket = await device.sync!.socket;
+    const socket = socketOf(await device.sync!.transport);
     // The 5,000 offline writes are in the local database and RxDB has finished processing them
     // before the clock starts; otherwise their event handling leaks into the timed window.
     await device.db.requestIdlePromise();

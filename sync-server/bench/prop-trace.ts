@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { filter, firstValueFrom } from 'rxjs';
-import { createTask } from '@taskmaster/sync-client';
+import { createTask, socketOf } from '@taskmaster/sync-client';
 import { createDevice, registerAccount } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
@@ -21,8 +21,8 @@ async function main() {
   await b.goOnline();
   await a.sync!.awaitInSync();
   await b.sync!.awaitInSync();
-  const sa = await a.sync!.socket;
-  const sb = await b.sync!.socket;
+  const sa = socketOf(await a.sync!.transport);
+  const sb = socketOf(await b.sync!.transport);
   let tEmit = 0,
     tChanges = 0;
   sa.onAnyOutgoing((ev) => {

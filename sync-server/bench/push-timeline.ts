@@ -9,6 +9,7 @@ import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { createDevice, registerAccount } from '../test/helpers/device.js';
 import { startServerProcess } from './server-process.js';
+import { socketOf } from '@taskmaster/sync-client';
 import { makeTasks } from './core.js';
 
 async function main() {
@@ -18,7 +19,7 @@ async function main() {
     const device = await createDevice(server.url, account, 'push');
     await device.goOnline();
     await device.sync!.awaitInSync();
-    const socket = await device.sync!.socket;
+    const socket = socketOf(await device.sync!.transport);
     const log: string[] = [];
     let t0 = 0;
     const orig = (socket.emitWithAck as unknown as (ev: string, p: unknown) => Promise<unknown>).bind(socket);

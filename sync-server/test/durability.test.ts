@@ -134,14 +134,14 @@ describe('durability and recovery', () => {
     const second = await createTask(a.db, a.clock, { title: 'second' });
     await a.sync!.awaitInSync();
     // Deliver them late, newest first, then again.
-    const socket = await b.sync!.socket;
+    const transport = await b.sync!.transport;
     const [e1, e2] = fanout.dropped as [ChangeEvent, ChangeEvent];
     for (const event of [e2, e1, e2, e1]) server.server.io.to(`user:${b.session.user!.id}`).emit('sync:changes', event);
     await eventually(async () => {
       expect((await b.db.tasks.findOne(first.id).exec())?.title).toBe('first');
       expect((await b.db.tasks.findOne(second.id).exec())?.title).toBe('second');
     });
-    expect(socket.connected).toBe(true);
+    expect(transport.connected).toBe(true);
   });
 
   it('[R7] 500+ changes queued offline are all pushed well under a second after reconnect', async () => {

@@ -23,7 +23,7 @@ describe('access token expiry on a live connection', () => {
     // The device's session sees the same (shifted) time, as a real device would after 16 minutes.
     await device.goOnline();
     await device.sync!.awaitInSync();
-    const firstSocketId = (await device.sync!.socket).id;
+    const firstSocketId = (await device.sync!.transport).id;
 
     const raw = await connectRaw(server.url, account.tokens.accessToken);
     offset = (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
@@ -44,6 +44,6 @@ describe('access token expiry on a live connection', () => {
       );
     });
     // It went through a refreshed token on a new connection.
-    expect((await device.sync!.socket).id).not.toBe(firstSocketId);
+    expect((await device.sync!.transport).id).not.toBe(firstSocketId);
   });
 });

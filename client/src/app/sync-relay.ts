@@ -49,7 +49,7 @@ export function startRelayedSync(
     ([{ startSync }, , { clock }]) => {
       if (closed) return null;
       const started = startSync({ db, session, clock, url: '', waitForLeadership: true });
-      void started.socket.then(() => {
+      void started.transport.then(() => {
         leader = true;
       });
       subscription = started.state$.subscribe((state) => {

@@ -108,7 +108,7 @@ describe.skipIf(skip)('cluster faults (real processes, own redis-server and ngin
     const devices: Device[] = [];
     for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
     let reconnectHints = 0;
-    for (const device of devices) (await device.sync!.socket).on('sync:reconnect', () => (reconnectHints += 1));
+    for (const device of devices) (await device.sync!.transport).on('sync:reconnect', () => (reconnectHints += 1));
     const { victim, connections } = await busiest(cluster);
 
     const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} during shutdown`, 15)));

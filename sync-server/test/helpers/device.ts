@@ -69,7 +69,7 @@ export async function createDevice(url: string, account: Account, name = randomU
       if (device.sync) return;
       if (options?.url) serverUrl = options.url;
       device.sync = startSync({ db, url: serverUrl, session, clock, resyncIntervalMs: 0, ...options });
-      await device.sync.socket;
+      await device.sync.transport;
     },
     async goOffline() {
       const sync = device.sync;
@@ -77,12 +77,12 @@ export async function createDevice(url: string, account: Account, name = randomU
       await sync?.stop();
     },
     async disconnect() {
-      const socket = await device.sync?.socket;
-      socket?.disconnect();
+      const transport = await device.sync?.transport;
+      transport?.disconnect();
     },
     async reconnect() {
-      const socket = await device.sync?.socket;
-      socket?.connect();
+      const transport = await device.sync?.transport;
+      transport?.connect();
     },
     async tasks() {
       const docs = await db.tasks.find({ sort: [{ id: 'asc' }] }).exec();

@@ -11,7 +11,8 @@ import {
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { filter, Subject } from 'rxjs';
-import { requestPull, requestPush, SyncRequestError, type SyncSocket } from './socket-transport.js';
+import { requestPull, requestPush, SyncRequestError } from './requests.js';
+import type { SyncTransport } from './transport.js';
 
 /** Rejections of the pushed data itself: retrying the same rows cannot succeed. */
 const PERMANENT_PUSH_ERRORS = new Set<string>([
@@ -27,7 +28,7 @@ const PERMANENT_PUSH_ERRORS = new Set<string>([
 export interface CollectionReplicationOptions {
   collection: RxCollection;
   name: CollectionName;
-  socket: SyncSocket;
+  transport: SyncTransport;
   clock: HybridLogicalClock;
   /** Distinguishes checkpoints per server and user. */
   identifier: string;
@@ -69,7 +70,7 @@ export class CollectionReplication {
 
   constructor(options: CollectionReplicationOptions) {
     this.name = options.name;
-    const { socket, name, clock } = options;
+    const { transport, name, clock } = options;
     this.state = replicateRxCollection<SyncDoc, SyncCheckpoint>({
       collection: options.collection as unknown as RxCollection<SyncDoc>,
       replicationIdentifier: options.identifier,
@@ -85,7 +86,11 @@ export class CollectionReplication {
           const startedAt = ++this.tick;
           this.pullsInFlight += 1;
           try {
-            const response = await requestPull(socket, { collection: name, checkpoint: checkpoint ?? null, batchSize });
+            const response = await requestPull(transport, {
+              collection: name,
+              checkpoint: checkpoint ?? null,
+              batchSize,
+            });
             if (response.checkpoint) this.knownSeq = Math.max(this.knownSeq, response.checkpoint.seq);
             else this.knownSeq = Math.max(this.knownSeq, 0);
             // RxDB ends a pull loop on the first batch that is not full.
@@ -104,7 +109,7 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
-          const response = await this.pushUntilAccepted(socket, {
+          const response = await this.pushUntilAccepted(transport, {
             collection: name,
             rows: rows.map((row) => ({
               newDocumentState: row.newDocumentState,
@@ -127,34 +132,34 @@ export class CollectionReplication {
    * they would never be pushed (rule R1). Only a permanent rejection of the data, or the replication
    * being stopped, ends this with an error.
    */
-  private async pushUntilAccepted(socket: SyncSocket, request: PushRequest): Promise<PushResponse> {
+  private async pushUntilAccepted(transport: SyncTransport, request: PushRequest): Promise<PushResponse> {
     for (;;) {
       if (this.state.isStopped()) throw new Error('replication stopped');
-      if (!socket.connected) {
-        await this.nextConnect(socket);
+      if (!transport.connected) {
+        await this.nextConnect(transport);
         continue;
       }
       try {
-        return await requestPush(socket, request);
+        return await requestPush(transport, request);
       } catch (error) {
         if (error instanceof SyncRequestError && PERMANENT_PUSH_ERRORS.has(error.reason)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, socket.connected ? 250 : 0));
+        await new Promise((resolve) => setTimeout(resolve, transport.connected ? 250 : 0));
       }
     }
   }
 
   /** Resolves on the socket's next connect, or when the replication is stopped. */
-  private nextConnect(socket: SyncSocket): Promise<void> {
+  private nextConnect(transport: SyncTransport): Promise<void> {
     if (this.state.isStopped()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        socket.off('connect', done);
+        off();
         stopped.unsubscribe();
         resolve();
       };
+      const off = transport.on('connect', done);
       // Not stopped yet, so the current value (false) emitted on subscribe does not call `done`.
       const stopped = this.state.canceled$.pipe(filter(Boolean)).subscribe(done);
-      socket.on('connect', done);
     });
   }
 

@@ -1,14 +1,18 @@
 import { COLLECTION_NAMES, type HybridLogicalClock } from '@taskmaster/shared-schema';
 import { BehaviorSubject, type Observable } from 'rxjs';
-import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { TaskmasterDatabase } from '../db/database.js';
 import { clearPending, pendingCount$ } from '../db/pending.js';
 import { CollectionReplication } from './collection-replication.js';
 import type { Session } from './session.js';
-import type { SyncSocket } from './socket-transport.js';
+import { createSocketIoTransport } from './socket-io-transport.js';
+import type { SyncTransport, TokenSource } from './transport.js';
 
 export * from './session.js';
-export { SyncRequestError } from './socket-transport.js';
+export * from './transport.js';
+export * from './memory-transport.js';
+export { createSocketIoTransport, socketOf, type SocketIoTransport, type SyncSocket } from './socket-io-transport.js';
+export { SyncRequestError } from './requests.js';
 
 export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
 
@@ -24,9 +28,14 @@ export interface SyncOptions {
   db: TaskmasterDatabase;
   /** Sync server origin, e.g. `http://127.0.0.1:3000`; '' or undefined for the page's own origin. */
   url?: string;
-  session: Session;
+  /** Where access tokens come from (the REST session, or a test's token source). */
+  session: TokenSource & { readonly user?: Session['user'] };
   clock: HybridLogicalClock;
-  /** Browser tabs: only the elected leader opens the socket. */
+  /** The connection to use; default: Socket.IO to `url`, authenticated by `session`. */
+  transport?: SyncTransport;
+  /** Jitter for reconnect delays; a seeded source makes a simulation replay exactly. */
+  random?: () => number;
+  /** Browser tabs: only the elected leader opens the transport. */
   waitForLeadership?: boolean;
   /** Safety net pull interval while connected (rule R3); 0 disables. */
   resyncIntervalMs?: number;
@@ -36,7 +45,8 @@ export interface SyncOptions {
 
 export interface SyncHandle {
   readonly state$: Observable<SyncState>;
-  readonly socket: Promise<SyncSocket>;
+  /** The connection, once leadership (in browsers) is settled and replication is wired to it. */
+  readonly transport: Promise<SyncTransport>;
   /** Resolves when every local change is pushed and the server's changes are pulled. */
   awaitInSync(): Promise<void>;
   /** Forces a pull from the checkpoint on every collection. */
@@ -53,6 +63,7 @@ const RETRYABLE_HANDSHAKE = new Set(['server-shutting-down', 'internal']);
  */
 export function startSync(options: SyncOptions): SyncHandle {
   const { db, session, clock } = options;
+  const random = options.random ?? Math.random;
   const state$ = new BehaviorSubject<SyncState>({ status: 'connecting', pending: 0, lastSyncedAt: null });
   let stopped = false;
   const replications: CollectionReplication[] = [];
@@ -63,27 +74,17 @@ export function startSync(options: SyncOptions): SyncHandle {
   };
   const pendingSubscription = pendingCount$(db).subscribe((pending) => update({ pending }));
 
-  const socketPromise = (async () => {
+  const transportPromise = (async () => {
     if (options.waitForLeadership && db.multiInstance) await db.waitForLeadership();
     const userId = session.user?.id ?? 'anonymous';
-    const socket: SyncSocket = io(options.url || undefined, {
-      transports: ['websocket'],
-      autoConnect: false,
-      reconnectionDelay: 250,
-      reconnectionDelayMax: 5000,
-      ...options.socketOptions,
-      auth: (callback) => {
-        session.getAccessToken().then(
-          (token) => callback({ token: token ?? '' }),
-          () => callback({ token: '' }),
-        );
-      },
-    });
+    const transport: SyncTransport =
+      options.transport ??
+      createSocketIoTransport({ url: options.url, tokens: session, socketOptions: options.socketOptions });
     for (const name of COLLECTION_NAMES) {
       const replication = new CollectionReplication({
         collection: db[name],
         name,
-        socket,
+        transport,
         clock,
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
@@ -92,71 +93,70 @@ export function startSync(options: SyncOptions): SyncHandle {
       replications.push(replication);
       replication.state.error$.subscribe((error) => update({ status: 'error', error: error.message }));
       replication.state.active$.subscribe((active) => {
-        if (!socket.connected) return;
+        if (!transport.connected) return;
         if (active) update({ status: 'syncing', error: undefined });
         else if (replications.every((r) => !r.state.subjects.active.getValue()))
           update({ status: 'idle', lastSyncedAt: Date.now() });
       });
     }
 
-    socket.on('connect', () => {
+    transport.on('connect', () => {
       update({ status: 'syncing', error: undefined });
       for (const replication of replications) {
         replication.markResync();
         void replication.state.start();
       }
     });
-    socket.on('disconnect', () => {
+    transport.on('disconnect', () => {
       for (const replication of replications) void replication.state.pause();
       update({ status: 'offline' });
     });
-    socket.on('connect_error', (error: Error & { data?: { reason?: string } }) => {
-      const reason = error.data?.reason ?? error.message;
+    transport.on('connect_error', ({ reason }) => {
       if (stopped) return;
       if (reason === 'token-expired' || reason === 'unauthorized') {
         // Handshake refused for the token: refresh it, then connect again (Socket.IO does not retry
         // middleware errors by itself).
         session.refresh().then(
           (token) => {
-            if (token && !stopped) socket.connect();
+            if (token && !stopped) transport.connect();
             else update({ status: 'error', error: 'signed out' });
           },
-          () => setTimeout(() => !stopped && socket.connect(), 2000),
+          () => setTimeout(() => !stopped && transport.connect(), 2000),
         );
         return;
       }
       update({ status: 'offline', error: reason });
-      if (RETRYABLE_HANDSHAKE.has(reason)) setTimeout(() => !stopped && socket.connect(), 250 + Math.random() * 500);
+      if (RETRYABLE_HANDSHAKE.has(reason)) setTimeout(() => !stopped && transport.connect(), 250 + random() * 500);
     });
-    socket.on('auth:expired', () => {
+    transport.on('auth:expired', () => {
       void session.refresh().finally(() => {
         if (stopped) return;
-        socket.disconnect();
-        socket.connect();
+        transport.disconnect();
+        transport.connect();
       });
     });
-    socket.on('sync:reconnect', () => {
+    transport.on('sync:reconnect', () => {
       // Graceful shutdown of this instance: reconnect, through the load balancer, elsewhere.
-      socket.disconnect();
-      setTimeout(() => !stopped && socket.connect(), 100 + Math.random() * 400);
+      transport.disconnect();
+      setTimeout(() => !stopped && transport.connect(), 100 + random() * 400);
     });
-    socket.on('sync:changes', (event) => {
+    transport.on('sync:changes', (event) => {
       replications.find((r) => r.name === event.collection)?.onChange(event);
     });
     if (options.resyncIntervalMs !== 0) {
       resyncTimer = setInterval(() => {
-        if (socket.connected) replications.forEach((r) => r.resync());
+        if (transport.connected) replications.forEach((r) => r.resync());
       }, options.resyncIntervalMs ?? 30_000);
     }
-    if (!stopped) socket.connect();
-    return socket;
+    if (!stopped) transport.connect();
+    return transport;
   })();
 
   return {
     state$: state$.asObservable(),
-    socket: socketPromise,
+    transport: transportPromise,
     async awaitInSync() {
-      await socketPromise;
+      await transportPromise;
       await Promise.all(replications.map((r) => r.state.awaitInSync()));
     },
     resync() {
@@ -165,11 +165,11 @@ export function startSync(options: SyncOptions): SyncHandle {
     async stop() {
       stopped = true;
       pendingSubscription.unsubscribe();
-      const socket = await socketPromise.catch(() => undefined);
+      const transport = await transportPromise.catch(() => undefined);
       // After the socket is set up, so a timer created while stopping is cleared too.
       clearInterval(resyncTimer);
       await Promise.all(replications.map((r) => r.state.cancel()));
-      socket?.disconnect();
+      transport?.disconnect();
       update({ status: 'offline' });
     },
   };

@@ -1,16 +1,6 @@
-import type {
-  Ack,
-  ClientToServerEvents,
-  PullRequest,
-  PullResponse,
-  PushRequest,
-  PushResponse,
-  ServerToClientEvents,
-} from '@taskmaster/shared-schema';
+import type { Ack, PullRequest, PullResponse, PushRequest, PushResponse } from '@taskmaster/shared-schema';
 import { isErrorBody, PROTOCOL_LIMITS } from '@taskmaster/shared-schema';
-import type { Socket } from 'socket.io-client';
-
-export type SyncSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { TransportError, type SyncTransport } from './transport.js';
 
 /** A sync request the server refused; `reason` is the protocol's kebab-case error reason. */
 export class SyncRequestError extends Error {
@@ -31,9 +21,14 @@ function unwrap<T>(response: Ack<T>): T {
   return response;
 }
 
-export async function requestPull(socket: SyncSocket, request: PullRequest): Promise<PullResponse> {
-  if (!socket.connected) throw new SyncRequestError('offline', 'not connected');
-  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:pull', request));
+export async function requestPull(transport: SyncTransport, request: PullRequest): Promise<PullResponse> {
+  return unwrap(await transport.request('sync:pull', request, ACK_TIMEOUT_MS).catch(asRequestError));
+}
+
+/** Transport failures surface as retryable `SyncRequestError`s (`offline`, `timeout`). */
+function asRequestError(error: unknown): never {
+  if (error instanceof TransportError) throw new SyncRequestError(error.reason, error.message);
+  throw error;
 }
 
 /**
@@ -43,19 +38,18 @@ export async function requestPull(socket: SyncSocket, request: PullRequest): Pro
  * whole push rejects and is retried (rows already stored merge as no-ops, rule R4).
  * Returns the server's merged states for rows it stored differently from what was sent.
  */
-export async function requestPush(socket: SyncSocket, request: PushRequest): Promise<PushResponse> {
+export async function requestPush(transport: SyncTransport, request: PushRequest): Promise<PushResponse> {
   const acks: Promise<PushResponse>[] = [];
   let chunk: PushRequest['rows'] = [];
   let bytes = 0;
   const flush = () => {
     if (chunk.length === 0) return;
-    if (!socket.connected) throw new SyncRequestError('offline', 'not connected');
+    if (!transport.connected) throw new SyncRequestError('offline', 'not connected');
     const rows = chunk;
     acks.push(
-      socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('sync:push', { collection: request.collection, rows })
-        .then((response) => unwrap(response)),
+      transport
+        .request('sync:push', { collection: request.collection, rows }, ACK_TIMEOUT_MS)
+        .then((response) => unwrap(response), asRequestError),
     );
     chunk = [];
     bytes = 0;
