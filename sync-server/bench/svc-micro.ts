@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HybridLogicalClock } from '@taskmaster/shared-schema';
 import { SyncService } from '../src/replication/sync-service.js';
-import { createSqliteStore } from '../src/store/sqlite-store.js';
+import { createSqliteDocumentStore } from '../src/store/sqlite/sqlite-document-store.js';
 import { benchTask } from './core.js';
 import { percentile, round } from './stats.js';
 
@@ -17,8 +17,8 @@ const doc = (id: string, stamp: string, i: number) => ({ ...benchTask(id, stamp,
 
 async function main() {
   const file = process.env.MEM ? ':memory:' : join(mkdtempSync(join(tmpdir(), 'svc-')), 'db.sqlite');
-  const store = createSqliteStore({ file });
-  const user = await store.createUser({ email: 'a@b.c', passwordHash: 'x', role: 'user' });
+  const store = createSqliteDocumentStore({ file });
+  const user = { id: 'bench-user' };
   const svc = new SyncService(store, { kind: 'local', attach() {}, publish() {}, async close() {} } as never);
   const clock = new HybridLogicalClock('node1');
   const single: number[] = [];

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { loadConfig, describeConfig, ConfigError } from './config/config.js';
 import { Redis } from 'ioredis';
 import { createLocalFanout, type Fanout } from './fanout/fanout.js';
@@ -6,7 +5,7 @@ import { createRedisFanout, redisConnectionOptions } from './fanout/redis-fanout
 import { createServer } from './http/create-server.js';
 import { createLogger } from './observability/logger.js';
 import { createRedisAuthRateLimiter, createRedisEventRateLimiter } from './replication/rate-limiters.js';
-import { createSqliteStore } from './store/sqlite-store.js';
+import { openSqliteStores } from './store/open-stores.js';
 
 /** The composition root: read config, build store, fan-out and logger, then serve. */
 async function main(): Promise<void> {
@@ -22,11 +21,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   logger.info({ config: describeConfig(config) }, 'configuration');
-  if (config.mongodbUri) {
-    logger.warn('MONGODB_URI is set but this build only has the embedded SQLite store');
-  }
-  const store = createSqliteStore({ file: join(config.dataDir, 'taskmaster.sqlite') });
-  await store.ready();
+  const stores = openSqliteStores({ dataDir: config.dataDir });
+  await Promise.all([stores.documents.ready(), stores.accounts.ready()]);
+  const { documents, accounts } = stores;
 
   // Scaled mode: fan-out, rate-limit counters and presence go through Redis (clients built here only).
   let fanout: Fanout = createLocalFanout();
@@ -40,7 +37,7 @@ async function main(): Promise<void> {
       pub,
       sub,
       logger,
-      currentSeq: (userId, collection) => store.currentSeq(userId, collection),
+      currentSeq: (userId, collection) => documents.currentSeq(userId, collection),
     });
     redisDeps = {
       socketRateLimiter: createRedisEventRateLimiter(pub),
@@ -48,10 +45,10 @@ async function main(): Promise<void> {
         config.authRateLimitPerMinute > 0 ? createRedisAuthRateLimiter(pub, config.authRateLimitPerMinute) : undefined,
     };
   }
-  const server = createServer({ config, store, fanout, logger, ...redisDeps });
+  const server = createServer({ config, documents, accounts, fanout, logger, ...redisDeps });
   const port = await server.listen(config.port, config.host);
   logger.info(
-    { port, host: config.host, store: store.kind, fanout: fanout.kind },
+    { port, host: config.host, store: stores.kind, fanout: fanout.kind },
     `TaskMaster listening on http://localhost:${port}`,
   );
 
@@ -64,7 +61,7 @@ async function main(): Promise<void> {
       .close()
       .then(() => fanout.close())
       .then(() => Promise.all(redisClients.map((client) => client.quit().catch(() => client.disconnect()))))
-      .then(() => store.close())
+      .then(() => stores.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {

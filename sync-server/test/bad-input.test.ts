@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, registerAccount, type Account, type Device } from './helpers/device.js';
 import { connectRaw, emitRaw, type RawSocket } from './helpers/raw-socket.js';
-import { taskDoc } from '../src/store/task-store.contract.js';
+import { taskDoc } from './store/doc-fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const validTask = (id: string) => taskDoc(id, { title: 'valid' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAccount } from './helpers/device.js';
 import { connectRaw, emitRaw } from './helpers/raw-socket.js';
-import { taskDoc } from '../src/store/task-store.contract.js';
+import { taskDoc } from './store/doc-fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const task = (id: string) => taskDoc(id, { title: 'in flight' });

@@ -21,25 +21,33 @@ export function useTaskCommands(
   const [undo, setUndo] = useState<UndoEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const run = useCallback((work: Promise<unknown>) => {
-    work.catch((cause: unknown) => setError(cause instanceof Error ? cause.message : 'Something went wrong'));
-  }, []);
+  const run = useCallback(
+    (work: Promise<unknown>): Promise<boolean> =>
+      work.then(
+        () => true,
+        (cause: unknown) => {
+          setError(cause instanceof Error ? cause.message : 'Something went wrong');
+          return false;
+        },
+      ),
+    [],
+  );
 
   return useMemo(() => {
-    const add = (parsed: ParsedQuickAdd) => {
+    /** Resolves once the task is committed locally; a failure is the caller's to show (the box keeps its text). */
+    const add = (parsed: ParsedQuickAdd): Promise<string> => {
       const tags = scope.kind === 'tag' && !parsed.tags.includes(scope.tag) ? [scope.tag, ...parsed.tags] : parsed.tags;
-      run(
-        actions.addTask({
-          title: parsed.title,
-          tags,
-          ...(parsed.priority ? { priority: parsed.priority } : {}),
-          listId: scope.kind === 'list' ? scope.listId : '',
-          dueDate: scope.kind === 'today' ? today : '',
-          order: orderForTop(allTasks),
-        }),
-      );
+      return actions.addTask({
+        title: parsed.title,
+        tags,
+        ...(parsed.priority ? { priority: parsed.priority } : {}),
+        listId: scope.kind === 'list' ? scope.listId : '',
+        dueDate: scope.kind === 'today' ? today : '',
+        order: orderForTop(allTasks),
+      });
     };
-    const update = (id: string, patch: TaskPatch) => run(actions.updateTask(id, patch));
+    /** Reports a failure in the error toast, and also resolves to whether the edit was committed. */
+    const update = (id: string, patch: TaskPatch): Promise<boolean> => run(actions.updateTask(id, patch));
     const toggle = (task: Task) => update(task.id, completionPatch(task.status !== 'done'));
     const remove = (task: Task) => {
       setUndo({ task });

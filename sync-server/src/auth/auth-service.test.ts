@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { TaskmasterError, type TokenPair } from '@taskmaster/shared-schema';
-import { createSqliteStore } from '../store/sqlite-store.js';
-import type { TaskStore } from '../store/task-store.js';
+import { createSqliteAccountStore } from '../store/sqlite/sqlite-account-store.js';
+import type { AccountStore } from '../store/account-store.js';
 import { AuthService, hashRefreshToken } from './auth-service.js';
 
 const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
@@ -24,15 +24,15 @@ async function rejection(promise: Promise<unknown>): Promise<TaskmasterError> {
 }
 
 describe('AuthService', () => {
-  let store: TaskStore;
+  let store: AccountStore;
   let now: number;
   let auth: AuthService;
 
-  const build = (s: TaskStore) =>
+  const build = (s: AccountStore) =>
     new AuthService({ store: s, config, now: () => now, logger: pino({ level: 'silent' }), scryptParams: FAST_SCRYPT });
 
   beforeEach(() => {
-    store = createSqliteStore({ file: ':memory:' });
+    store = createSqliteAccountStore({ file: ':memory:' });
     now = Date.now();
     auth = build(store);
   });
@@ -138,8 +138,8 @@ describe('AuthService', () => {
 
   describe('disabled users', () => {
     // The store port has no "disable" operation yet (admin work); present the user as disabled.
-    const disabling = (s: TaskStore): TaskStore =>
-      Object.assign(Object.create(s) as TaskStore, {
+    const disabling = (s: AccountStore): AccountStore =>
+      Object.assign(Object.create(s) as AccountStore, {
         findUserByEmail: async (email: string) => {
           const user = await s.findUserByEmail(email);
           return user && { ...user, disabled: true };

@@ -3,12 +3,12 @@ import { TaskmasterError, type AuthUser, type Credentials, type TokenPair } from
 import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { TaskStore, UserRecord } from '../store/task-store.js';
+import type { AccountStore, UserRecord } from '../store/account-store.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './passwords.js';
 import { createTokenService, type AccessClaims, type TokenService } from './tokens.js';
 
 export interface AuthServiceDeps {
-  store: TaskStore;
+  store: AccountStore;
   config: Pick<Config, 'jwtSecret' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'adminEmails'>;
   logger: Logger;
   now?: () => number;
@@ -37,7 +37,7 @@ const INVALID_CREDENTIALS = 'Email or password is incorrect';
  * family is revoked and the caller gets `token-revoked` (DESIGN security requirements).
  */
 export class AuthService {
-  private readonly store: TaskStore;
+  private readonly store: AccountStore;
   private readonly config: AuthServiceDeps['config'];
   private readonly logger: Logger;
   private readonly now: () => number;

@@ -9,8 +9,8 @@ import type { ErrorBody, TokenPair } from '@taskmaster/shared-schema';
 import { AuthService } from '../auth/auth-service.js';
 import { createAuthRouter, type AuthRouterOptions } from '../auth/auth-router.js';
 import { requireAdmin, requireAuth } from '../auth/require-auth.js';
-import { createSqliteStore } from '../store/sqlite-store.js';
-import type { TaskStore } from '../store/task-store.js';
+import { createSqliteAccountStore } from '../store/sqlite/sqlite-account-store.js';
+import type { AccountStore } from '../store/account-store.js';
 import { apiNotFound, createErrorHandler } from './errors.js';
 import { createHealthRouter } from './health.js';
 
@@ -24,14 +24,14 @@ const config = {
 
 interface Harness {
   url: string;
-  store: TaskStore;
+  store: AccountStore;
   setShuttingDown(value: boolean): void;
   close(): Promise<void>;
 }
 
 /** A small app wired like createServer does: health, auth under /api/auth, a protected route, 404 and errors. */
 async function startApp(routerOptions: AuthRouterOptions = { pointsPerMinute: 0 }): Promise<Harness> {
-  const store = createSqliteStore({ file: ':memory:' });
+  const store = createSqliteAccountStore({ file: ':memory:' });
   const auth = new AuthService({ store, config, logger, scryptParams: { N: 2 ** 10, r: 8, p: 1, keyLength: 32 } });
   let shuttingDown = false;
   const app = express();

@@ -15,7 +15,8 @@ import { createHttpLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, metricsHandler, type Metrics } from '../observability/metrics.js';
 import { attachSocketHandlers, type SyncServer } from '../replication/socket-handlers.js';
 import { SyncService } from '../replication/sync-service.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { DocumentStore } from '../store/document-store.js';
 import { apiNotFound, createErrorHandler } from './errors.js';
 import { createHealthRouter } from './health.js';
 import { createOriginPolicy } from './origins.js';
@@ -23,7 +24,10 @@ import { serveClient } from './static.js';
 
 export interface ServerDeps {
   config: Config;
-  store: TaskStore;
+  /** Scoped documents and sequences (SyncService). */
+  documents: DocumentStore;
+  /** Users, sessions, tokens and the audit log (AuthService, admin). */
+  accounts: AccountStore;
   fanout: Fanout;
   logger: Logger;
   metrics?: Metrics;
@@ -55,7 +59,7 @@ export interface TaskmasterServer {
 
 /** Builds the HTTP app and the Socket.IO server from their dependencies. Never listens by itself. */
 export function createServer(deps: ServerDeps): TaskmasterServer {
-  const { config, store, fanout, logger } = deps;
+  const { config, documents, accounts, fanout, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -63,7 +67,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   // Assigned below once the Socket.IO server exists; revocations only happen on later requests.
   let closeSession: (session: { userId: string; sessionId: string }) => void = () => undefined;
   const auth = new AuthService({
-    store,
+    store: accounts,
     config,
     logger,
     metrics,
@@ -71,7 +75,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     scryptParams: deps.scryptParams,
     onSessionRevoked: (session) => closeSession(session),
   });
-  const sync = new SyncService(store, fanout);
+  const sync = new SyncService(documents, fanout);
   const originAllowed = createOriginPolicy(config.corsOrigins);
 
   const app = express();
@@ -93,6 +97,11 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     }),
   );
   app.use('/api', express.json({ limit: '16kb' }));
+  const store = {
+    async ping() {
+      await Promise.all([documents.ping(), accounts.ping()]);
+    },
+  };
   app.use('/', createHealthRouter({ store, isShuttingDown, logger }));
   app.get('/metrics', metricsHandler(metrics.registry));
   app.use(

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { TaskStore } from '../store/task-store.js';
+import type { DocumentStore } from '../store/document-store.js';
 import type { Logger } from '../observability/logger.js';
 
 export interface HealthDeps {
-  store: Pick<TaskStore, 'ping'>;
+  store: Pick<DocumentStore, 'ping'>;
   /** True once graceful shutdown began: the load balancer must stop sending new work. */
   isShuttingDown: () => boolean;
   logger?: Logger;

@@ -14,7 +14,7 @@ import {
 } from '@taskmaster/shared-schema';
 import type { z } from 'zod';
 import type { Fanout } from '../fanout/fanout.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { DocumentStore } from '../store/document-store.js';
 import { validate } from '../validation/validate.js';
 import { DocValidator } from './doc-validator.js';
 
@@ -26,7 +26,7 @@ export class SyncService {
   private readonly validator = new DocValidator();
 
   constructor(
-    private readonly store: TaskStore,
+    private readonly store: DocumentStore,
     private readonly fanout: Fanout,
   ) {}
 

@@ -5,14 +5,17 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createServer, type ServerDeps, type TaskmasterServer } from '../../src/http/create-server.js';
-import { createSqliteStore } from '../../src/store/sqlite-store.js';
-import type { TaskStore } from '../../src/store/task-store.js';
+import type { AccountStore } from '../../src/store/account-store.js';
+import type { DocumentStore } from '../../src/store/document-store.js';
+import { openSqliteStores, type Stores } from '../../src/store/open-stores.js';
 
 export interface TestServerOptions {
   /** Reuse a data directory (to restart a server on the same SQLite file). */
   dataDir?: string;
   env?: Record<string, string>;
   fanout?: Fanout;
+  /** Other stores (memory, MongoDB) instead of the SQLite file in the data directory; closed on stop. */
+  stores?: Stores | { documents: DocumentStore; accounts: AccountStore; close(): Promise<void> };
   now?: () => number;
   deps?: Partial<ServerDeps>;
 }
@@ -23,7 +26,9 @@ export interface TestServer {
   dataDir: string;
   dbFile: string;
   config: Config;
-  store: TaskStore;
+  /** The document store (kept under this name for the many tests that read documents through it). */
+  store: DocumentStore;
+  accounts: AccountStore;
   server: TaskmasterServer;
   /** Graceful stop of server and store (the data directory stays). */
   stop(): Promise<void>;
@@ -46,12 +51,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const dbFile = join(dataDir, 'taskmaster.sqlite');
-  const store = createSqliteStore({ file: dbFile });
+  const stores = options.stores ?? openSqliteStores({ dataDir });
+  const store = stores.documents;
+  const accounts = stores.accounts;
+  await Promise.all([store.ready(), accounts.ready()]);
   const fanout = options.fanout ?? createLocalFanout();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const server = createServer({
     config,
-    store,
+    documents: store,
+    accounts,
     fanout,
     logger,
     now: options.now,
@@ -66,7 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stopped = true;
     await server.close();
     await fanout.close();
-    await store.close();
+    await stores.close();
   };
   return {
     url: `http://127.0.0.1:${port}`,
@@ -75,6 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dbFile,
     config,
     store,
+    accounts,
     server,
     stop,
     async dispose() {

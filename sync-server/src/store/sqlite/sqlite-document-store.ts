@@ -1,0 +1,155 @@
+import { TaskmasterError, type CollectionName, type PushRow, type SyncDoc } from '@taskmaster/shared-schema';
+import type { DocumentStore, MergeFn, PushOutcome, StoredDoc } from '../document-store.js';
+import type { Migratable } from '../migrations/migrator.js';
+import { openSqlite, sqliteMigratable, type SqliteOptions } from './sqlite-database.js';
+import { SQLITE_DOCUMENT_MIGRATIONS } from './sqlite-migrations.js';
+
+interface DocRow {
+  seq: number;
+  data: string;
+}
+
+export type SqliteDocumentStore = DocumentStore & Migratable;
+
+/**
+ * The embedded DocumentStore on better-sqlite3. better-sqlite3 is synchronous; the async methods
+ * keep the port shaped for networked stores. Pushes run in `BEGIN IMMEDIATE` transactions that read
+ * the scope's counter, merge each row against the stored document and write it with the next
+ * sequence number (R2). Tombstones stay.
+ */
+export function createSqliteDocumentStore(options: SqliteOptions): SqliteDocumentStore {
+  const db = openSqlite(options);
+  const migratable = sqliteMigratable(db, 'documents', SQLITE_DOCUMENT_MIGRATIONS);
+  let closed = false;
+  const open = () => {
+    if (closed) throw new TaskmasterError('internal', 'store is closed', 503);
+  };
+
+  // Statements are prepared on first use: the tables exist only once the migrations have run.
+  const prepared = () => ({
+    getSeq: db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM sequences WHERE scope = ? AND collection = ?',
+    ),
+    setSeq: db.prepare(
+      `INSERT INTO sequences (scope, collection, owner, seq) VALUES (?, ?, ?, ?)
+       ON CONFLICT (scope, collection) DO UPDATE SET seq = excluded.seq`,
+    ),
+    getDoc: db.prepare<[string, string, string], DocRow>(
+      'SELECT seq, data FROM documents WHERE scope = ? AND collection = ? AND id = ?',
+    ),
+    upsertDoc: db.prepare(
+      `INSERT INTO documents (scope, collection, id, owner, seq, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (scope, collection, id) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, data = excluded.data`,
+    ),
+    pull: db.prepare<[string, string, number, number], DocRow>(
+      'SELECT seq, data FROM documents WHERE scope = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    countAll: db.prepare<[string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM documents WHERE collection = ? AND deleted = 0',
+    ),
+    countOwner: db.prepare<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM documents WHERE owner = ? AND collection = ? AND deleted = 0',
+    ),
+    eraseDocs: db.prepare('DELETE FROM documents WHERE owner = ?'),
+    eraseSeqs: db.prepare('DELETE FROM sequences WHERE owner = ?'),
+  });
+  let statements: ReturnType<typeof prepared> | undefined;
+  const q = () => {
+    open();
+    statements ??= prepared();
+    return statements;
+  };
+
+  const push = db.transaction(
+    (scope: string, owner: string, collection: CollectionName, rows: PushRow[], merge: MergeFn): PushOutcome => {
+      const s = q();
+      const fromSeq = s.getSeq.get(scope, collection)?.seq ?? 0;
+      let seq = fromSeq;
+      const changed: StoredDoc[] = [];
+      const stored: SyncDoc[] = [];
+      for (const row of rows) {
+        const existing = s.getDoc.get(scope, collection, row.newDocumentState.id);
+        const master = existing ? (JSON.parse(existing.data) as SyncDoc) : undefined;
+        const result = merge(master, row);
+        stored.push(result.doc);
+        if (!result.changed) continue;
+        seq += 1;
+        const data = JSON.stringify(result.doc);
+        s.upsertDoc.run(scope, collection, result.doc.id, owner, seq, result.doc._deleted ? 1 : 0, data);
+        // A copy, so a caller mutating the outcome cannot change what a later merge in this batch sees.
+        changed.push({ seq, doc: JSON.parse(data) as SyncDoc });
+      }
+      if (seq !== fromSeq) s.setSeq.run(scope, collection, owner, seq);
+      return { fromSeq, toSeq: seq, changed, stored };
+    },
+  );
+  const erase = db.transaction((owner: string) => {
+    const s = q();
+    const documents = s.eraseDocs.run(owner).changes;
+    s.eraseSeqs.run(owner);
+    return { documents };
+  });
+
+  const ready = options.migrate === false ? Promise.resolve() : migratable.migrateUp().then(() => undefined);
+  // A failed migration is reported by `ready()`; keep it from being an unhandled rejection meanwhile.
+  ready.catch(() => undefined);
+
+  return {
+    kind: 'sqlite',
+    ...migratable,
+    ready: () => ready,
+    async ping() {
+      open();
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await ready.catch(() => undefined);
+      db.close();
+    },
+
+    async pull<C extends CollectionName>(scope: string, collection: C, afterSeq: number, limit: number) {
+      await ready;
+      return q()
+        .pull.all(scope, collection, afterSeq, limit)
+        .map((row) => ({ seq: row.seq, doc: JSON.parse(row.data) as SyncDoc<C> }));
+    },
+    async applyPush<C extends CollectionName>(
+      scope: string,
+      collection: C,
+      rows: PushRow<C>[],
+      merge: MergeFn<C>,
+      pushOptions?: { owner?: string },
+    ) {
+      await ready;
+      // IMMEDIATE takes the write lock up front, so two processes sharing the file serialize here
+      // instead of failing on lock upgrade; the sequence read and write are inside that lock.
+      return push.immediate(
+        scope,
+        pushOptions?.owner ?? scope,
+        collection,
+        rows as PushRow[],
+        merge as unknown as MergeFn,
+      ) as unknown as PushOutcome<C>;
+    },
+    async getDoc<C extends CollectionName>(scope: string, collection: C, id: string) {
+      await ready;
+      const row = q().getDoc.get(scope, collection, id);
+      return row ? { seq: row.seq, doc: JSON.parse(row.data) as SyncDoc<C> } : undefined;
+    },
+    async currentSeq(scope, collection) {
+      await ready;
+      return q().getSeq.get(scope, collection)?.seq ?? 0;
+    },
+    async countDocuments(collection, owner) {
+      await ready;
+      const s = q();
+      return (owner === undefined ? s.countAll.get(collection) : s.countOwner.get(owner, collection))?.n ?? 0;
+    },
+    async eraseOwner(owner) {
+      await ready;
+      return erase.immediate(owner);
+    },
+  };
+}
