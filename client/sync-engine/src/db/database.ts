@@ -34,6 +34,11 @@ export interface DatabaseOptions {
    * plugin is added before the database is created.
    */
   deferLocalDocuments?: boolean;
+  /**
+   * RxDB's hash function (default: WebCrypto SHA-256). The deterministic simulation passes a
+   * synchronous one, because WebCrypto completes on a thread pool, outside the seeded schedule.
+   */
+  hashFunction?: (input: string) => Promise<string>;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function createTaskmasterDatabase(options: DatabaseOptions): Promis
     eventReduce: true,
     localDocuments: true,
     closeDuplicates: true,
+    ...(options.hashFunction ? { hashFunction: options.hashFunction } : {}),
   });
   await db.addCollections({
     tasks: { schema: taskSchema as unknown as RxJsonSchema<Task> },
