@@ -41,8 +41,8 @@ export function useTaskCommands(
         title: parsed.title,
         tags,
         ...(parsed.priority ? { priority: parsed.priority } : {}),
-        listId: scope.kind === 'list' ? scope.listId : '',
-        dueDate: scope.kind === 'today' ? today : '',
+        listId: parsed.listId ?? (scope.kind === 'list' ? scope.listId : ''),
+        dueDate: parsed.dueDate ?? (scope.kind === 'today' ? today : ''),
         order: orderForTop(allTasks),
       });
     };
