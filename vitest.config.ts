@@ -10,6 +10,7 @@ export default defineConfig({
       '@taskmaster/shared-schema/testing': src('./shared-schema/testing/index.ts'),
       '@taskmaster/shared-schema': src('./shared-schema/src/index.ts'),
       '@taskmaster/sync-client/db': src('./client/sync-engine/src/db/index.ts'),
+      '@taskmaster/sync-client/recurrence': src('./client/sync-engine/src/db/recurrence.ts'),
       '@taskmaster/sync-client/sync': src('./client/sync-engine/src/sync/index.ts'),
       '@taskmaster/sync-client/session-store': src('./client/sync-engine/src/sync/session-store.ts'),
       '@taskmaster/sync-client/session': src('./client/sync-engine/src/sync/session.ts'),
