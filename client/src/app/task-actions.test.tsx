@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
@@ -67,6 +67,26 @@ describe('task actions over a real RxDB database', () => {
     expect(await db.tasks.findOne(id).exec()).toBeNull();
     await actions.restoreTask(task);
     expect((await db.tasks.findOne(id).exec())?.title).toBe('Temporary');
+  });
+
+  it('[R1] an action resolves only once the task and its pending-change entry are stored', async () => {
+    const { db, actions } = await open();
+    const id = await actions.addTask({ title: 'Durable' });
+    expect(await db.tasks.storageInstance.findDocumentsById([id], false)).toHaveLength(1);
+    // No 50 ms coalescing window left open: a reload now would still count the change as not synced.
+    const pending = await db.getLocal<{ entries: Record<string, number> }>('sync-pending');
+    expect(Object.keys(pending?.get('entries') as Record<string, number>)).toEqual([`tasks:${id}`]);
+  });
+
+  it('[R1] the editor says "Saved" only once the edit is in the database', async () => {
+    const { db: database, clock, actions } = await open();
+    const id = await actions.addTask({ title: 'Edit me' });
+    render(<Live database={database} actions={actions} node={clock.node} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit me' }));
+    const editor = await screen.findByRole('region', { name: 'Edit task' });
+    fireEvent.change(within(editor).getByLabelText('Priority'), { target: { value: 'high' } });
+    await within(editor).findByText('Saved');
+    expect((await database.tasks.findOne(id).exec())?.priority).toBe('high');
   });
 
   it('renders the list from the local database and updates reactively', async () => {

@@ -5,6 +5,7 @@ import {
   deleteList,
   deleteTask,
   dismissConflicts,
+  flushPending,
   restoreTask,
   updateList,
   updateTask,
@@ -32,27 +33,27 @@ export interface TaskActions {
   dismissConflicts(collection: 'tasks' | 'lists', id: string): Promise<void>;
 }
 
+/**
+ * Every action resolves only once its write is committed to IndexedDB, and so is its entry in the
+ * pending-change count: the db helpers coalesce those entries for 50 ms, and a reload inside that
+ * window used to keep the task but drop its entry, so an offline device counted one change too few
+ * as "not synced". The UI shows a change as saved (the quick-add box clears, the editor says
+ * "Saved") only when the action resolved.
+ */
 export function createTaskActions(db: TaskmasterDatabase, clock: HybridLogicalClock): TaskActions {
+  const durably = async <T>(write: Promise<T>): Promise<T> => {
+    const result = await write;
+    await flushPending(db);
+    return result;
+  };
   return {
-    addTask: async (fields) => (await createTask(db, clock, fields)).id,
-    updateTask: async (id, patch) => {
-      await updateTask(db, clock, id, patch);
-    },
-    deleteTask: async (id) => {
-      await deleteTask(db, clock, id);
-    },
-    restoreTask: async (task) => {
-      await restoreTask(db, clock, task);
-    },
-    addList: async (fields) => (await createList(db, clock, fields)).id,
-    updateList: async (id, patch) => {
-      await updateList(db, clock, id, patch);
-    },
-    deleteList: async (id) => {
-      await deleteList(db, clock, id);
-    },
-    dismissConflicts: async (collection, id) => {
-      await dismissConflicts(db, collection, id);
-    },
+    addTask: async (fields) => (await durably(createTask(db, clock, fields))).id,
+    updateTask: (id, patch) => durably(updateTask(db, clock, id, patch)),
+    deleteTask: (id) => durably(deleteTask(db, clock, id)),
+    restoreTask: (task) => durably(restoreTask(db, clock, task)),
+    addList: async (fields) => (await durably(createList(db, clock, fields))).id,
+    updateList: (id, patch) => durably(updateList(db, clock, id, patch)),
+    deleteList: (id) => durably(deleteList(db, clock, id)),
+    dismissConflicts: (collection, id) => durably(dismissConflicts(db, collection, id)),
   };
 }

@@ -10,16 +10,18 @@ import { completionPatch, type TaskPatch } from '../../app/task-actions';
 import { ConflictNotice } from '../conflicts/ConflictNotice';
 import { restorePatch } from '../conflicts/describe-conflict';
 import { addDays, PRIORITY_LABEL } from './format';
-import { parseTags, useDraft } from './use-draft';
+import { parseTags, useDraft, useSaveStatus, type SaveStatus } from './use-draft';
 
 const STATUS_LABEL = { todo: 'To do', 'in-progress': 'In progress', done: 'Done' } as const;
+const SAVE_LABEL: Record<SaveStatus, string> = { idle: '', saving: 'Saving…', saved: 'Saved', failed: 'Not saved' };
 
 interface TaskEditorProps {
   task: Task;
   lists: readonly TaskList[];
   today: string;
   deviceNode: string;
-  onChange: (patch: TaskPatch) => void;
+  /** Resolves to whether the edit was committed to the local database. */
+  onChange: (patch: TaskPatch) => Promise<boolean>;
   onDelete: () => void;
   onClose: () => void;
   onDismissConflicts: () => void;
@@ -38,12 +40,14 @@ export function TaskEditor({
 }: TaskEditorProps) {
   const id = useId();
   const titleRef = useRef<HTMLInputElement>(null);
+  const save = useSaveStatus();
+  const change = (patch: TaskPatch) => save.track(onChange(patch));
   const title = useDraft(task.title, (next) => {
     if (next.trim() === '') title.reset();
-    else onChange({ title: next.trim() });
+    else change({ title: next.trim() });
   });
-  const notes = useDraft(task.notes, (next) => onChange({ notes: next }));
-  const tags = useDraft(task.tags.join(', '), (next) => onChange({ tags: parseTags(next) }));
+  const notes = useDraft(task.notes, (next) => change({ notes: next }));
+  const tags = useDraft(task.tags.join(', '), (next) => change({ tags: parseTags(next) }));
 
   useEffect(() => {
     titleRef.current?.focus();
@@ -51,7 +55,7 @@ export function TaskEditor({
 
   const restore = (conflict: ConflictRecord) => {
     const patch = restorePatch(conflict);
-    if (patch) onChange(patch);
+    if (patch) change(patch);
   };
 
   return (
@@ -71,7 +75,7 @@ export function TaskEditor({
           <input
             type="checkbox"
             checked={task.status === 'done'}
-            onChange={(event) => onChange(completionPatch(event.target.checked))}
+            onChange={(event) => change(completionPatch(event.target.checked))}
           />
           <span>{task.status === 'done' ? 'Completed' : 'Mark complete'}</span>
         </label>
@@ -114,7 +118,7 @@ export function TaskEditor({
             value={task.status}
             onChange={(e) => {
               const status = TASK_STATUSES.find((s) => s === e.target.value) ?? 'todo';
-              onChange(status === 'done' ? completionPatch(true) : { status, completedAt: 0 });
+              change(status === 'done' ? completionPatch(true) : { status, completedAt: 0 });
             }}
           >
             {TASK_STATUSES.map((s) => (
@@ -129,7 +133,7 @@ export function TaskEditor({
           <select
             id={`${id}-priority`}
             value={task.priority}
-            onChange={(e) => onChange({ priority: TASK_PRIORITIES.find((p) => p === e.target.value) ?? 'none' })}
+            onChange={(e) => change({ priority: TASK_PRIORITIES.find((p) => p === e.target.value) ?? 'none' })}
           >
             {TASK_PRIORITIES.map((p) => (
               <option key={p} value={p}>
@@ -147,21 +151,16 @@ export function TaskEditor({
             id={`${id}-due`}
             type="date"
             value={task.dueDate}
-            onChange={(e) => onChange({ dueDate: e.target.value })}
+            onChange={(e) => change({ dueDate: e.target.value })}
           />
-          <button type="button" className="pill" onClick={() => onChange({ dueDate: today })}>
+          <button type="button" className="pill" onClick={() => change({ dueDate: today })}>
             Today
           </button>
-          <button type="button" className="pill" onClick={() => onChange({ dueDate: addDays(today, 1) })}>
+          <button type="button" className="pill" onClick={() => change({ dueDate: addDays(today, 1) })}>
             Tomorrow
           </button>
           {task.dueDate !== '' && (
-            <button
-              type="button"
-              className="pill"
-              aria-label="Clear due date"
-              onClick={() => onChange({ dueDate: '' })}
-            >
+            <button type="button" className="pill" aria-label="Clear due date" onClick={() => change({ dueDate: '' })}>
               Clear
             </button>
           )}
@@ -170,7 +169,7 @@ export function TaskEditor({
 
       <div className="field">
         <label htmlFor={`${id}-list`}>List</label>
-        <select id={`${id}-list`} value={task.listId} onChange={(e) => onChange({ listId: e.target.value })}>
+        <select id={`${id}-list`} value={task.listId} onChange={(e) => change({ listId: e.target.value })}>
           <option value="">Inbox</option>
           {lists.map((list) => (
             <option key={list.id} value={list.id}>
@@ -211,6 +210,12 @@ export function TaskEditor({
 
       <footer className="editor__footer">
         <span className="muted">Created {new Date(task.createdAt).toLocaleDateString()}</span>
+        {/* "Saved" only once the write committed to IndexedDB; typed text not yet handed over is "Unsaved". */}
+        <span className={`editor__save editor__save--${save.status}`} role="status">
+          {save.status !== 'saving' && (title.dirty || notes.dirty || tags.dirty)
+            ? 'Unsaved changes'
+            : SAVE_LABEL[save.status]}
+        </span>
         <button type="button" className="button button--danger" onClick={onDelete}>
           Delete task
         </button>
