@@ -19,8 +19,44 @@ export interface MergeResult<D> {
   changed: boolean;
 }
 
+/**
+ * Entry fields: a clock key `field.entry.part` (e.g. `subtasks.k3x9.done`) stamps one part of one
+ * entry of a map-valued field, so concurrent edits to different entries, or different parts of one
+ * entry, both survive (R4). The schema's clock patterns say which paths a collection has.
+ */
+function entryPath(key: string): [string, string, string] | undefined {
+  const parts = key.split('.');
+  return parts.length === 3 && parts.every((p) => p !== '') ? (parts as [string, string, string]) : undefined;
+}
+
+type Entries = Record<string, Record<string, unknown>>;
+
 function readField(doc: MergeableDoc, field: string): unknown {
-  return field === 'deleted' ? doc._deleted : (doc as unknown as Record<string, unknown>)[field];
+  if (field === 'deleted') return doc._deleted;
+  const record = doc as unknown as Record<string, unknown>;
+  const path = entryPath(field);
+  if (!path) return record[field];
+  return (record[path[0]] as Entries | undefined)?.[path[1]]?.[path[2]];
+}
+
+function writeField(doc: Record<string, unknown>, field: string, value: unknown, copied: Set<string>): void {
+  const path = entryPath(field);
+  if (!path) {
+    doc[field] = value;
+    return;
+  }
+  const [name, entry, part] = path;
+  // Copy the map and the entry once per merge, so the master's objects are never mutated.
+  if (!copied.has(name)) {
+    doc[name] = { ...((doc[name] as Entries | undefined) ?? {}) };
+    copied.add(name);
+  }
+  const entries = doc[name] as Entries;
+  if (!copied.has(`${name}.${entry}`)) {
+    entries[entry] = { ...(entries[entry] ?? {}) };
+    copied.add(`${name}.${entry}`);
+  }
+  entries[entry]![part] = value;
 }
 
 function encodeLost(value: unknown): string {
@@ -43,8 +79,12 @@ export function mergeDocs<D extends MergeableDoc>(
   mergeFields: readonly string[],
 ): MergeResult<D> {
   if (!master) return { doc: incoming, recorded: [], changed: true };
-  const fields = [...mergeFields, 'deleted'];
+  const paths = new Set(
+    [...Object.keys(master.clocks), ...Object.keys(incoming.clocks)].filter((k) => entryPath(k) !== undefined),
+  );
+  const fields = [...mergeFields, 'deleted', ...[...paths].sort()];
   const doc = { ...master, clocks: { ...master.clocks } } as MergeableDoc & Record<string, unknown>;
+  const copied = new Set<string>();
   const recorded: ConflictRecord[] = [];
   const key = (c: ConflictRecord) => `${c.field}|${c.lostClock}`;
   // A retried push (its acknowledgement was lost) must not log the same loss twice, and a losing
@@ -65,7 +105,7 @@ export function mergeDocs<D extends MergeableDoc>(
     if (incomingClock > masterClock) {
       changed = true;
       if (field === 'deleted') doc._deleted = incoming._deleted;
-      else doc[field] = incomingValue;
+      else writeField(doc, field, incomingValue, copied);
       doc.clocks[field] = incomingClock;
       if (concurrent && !jsonEqual(masterValue, incomingValue)) {
         record({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
