@@ -14,6 +14,8 @@ export interface AuthRouterOptions {
   rateLimiter?: AuthRateLimiter;
   /** Used only when `rateLimiter` is not given; 0 disables limiting. Default 20. */
   pointsPerMinute?: number;
+  /** Called for every refused attempt (the `taskmaster_rate_limited_total` counter). */
+  onLimited?: () => void;
 }
 
 /** Credentials and tokens are tiny; a small limit keeps oversized bodies out before parsing. */
@@ -24,7 +26,7 @@ export function createDefaultAuthRateLimiter(pointsPerMinute: number): AuthRateL
   return new RateLimiterMemory({ keyPrefix: 'auth', points: pointsPerMinute, duration: 60 });
 }
 
-function rateLimit(limiter: AuthRateLimiter | undefined): RequestHandler {
+function rateLimit(limiter: AuthRateLimiter | undefined, onLimited?: () => void): RequestHandler {
   return async (req, res, next) => {
     if (!limiter) return next();
     try {
@@ -33,6 +35,7 @@ function rateLimit(limiter: AuthRateLimiter | undefined): RequestHandler {
     } catch (rejection) {
       // rate-limiter-flexible rejects with a RateLimiterRes when the limit is hit, with an Error when its store fails.
       if (rejection instanceof RateLimiterRes) {
+        onLimited?.();
         res.set('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
         next(new TaskmasterError('rate-limited', 'Too many attempts; retry later', 429));
         return;
@@ -57,18 +60,18 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createAuthRouter(authService: AuthService, options: AuthRouterOptions = {}): Router {
   const points = options.pointsPerMinute ?? 20;
   const limiter = options.rateLimiter ?? (points > 0 ? createDefaultAuthRateLimiter(points) : undefined);
-  const limited = rateLimit(limiter);
+  const limited = rateLimit(limiter, options.onLimited);
   const router = Router();
   router.use(noStore, express.json({ limit: AUTH_BODY_LIMIT }));
 
   router.post('/register', limited, async (req, res) => {
     const credentials = validate(credentialsSchema, req.body);
-    res.status(201).json(await authService.register(credentials));
+    res.status(201).json(await authService.register(credentials, deviceLabel(req.get('user-agent'))));
   });
 
   router.post('/login', limited, async (req, res) => {
     const credentials = validate(credentialsSchema, req.body);
-    res.json(await authService.login(credentials));
+    res.json(await authService.login(credentials, deviceLabel(req.get('user-agent'))));
   });
 
   router.post('/refresh', limited, async (req, res) => {
@@ -83,4 +86,13 @@ export function createAuthRouter(authService: AuthService, options: AuthRouterOp
   });
 
   return router;
+}
+
+/** A short label of the device for the admin's session list, from its user agent (never trusted for anything). */
+export function deviceLabel(userAgent: string | undefined): string {
+  if (!userAgent) return '';
+  const browser = /(Firefox|Edg|OPR|Chrome|Safari)\/[\d.]+/.exec(userAgent)?.[1];
+  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux|CrOS)/.exec(userAgent)?.[1];
+  const name = ({ Edg: 'Edge', OPR: 'Opera' } as Record<string, string>)[browser ?? ''] ?? browser;
+  return name || os ? [name, os].filter(Boolean).join(' on ') : userAgent.slice(0, 60);
 }

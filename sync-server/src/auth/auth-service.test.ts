@@ -10,7 +10,6 @@ const config = {
   jwtSecret: 'auth-service-test-secret-0123456789abcdef',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 3600,
-  adminEmails: ['boss@example.com'],
 };
 const alice = { email: 'alice@example.com', password: 'alice-password' };
 
@@ -66,10 +65,39 @@ describe('AuthService', () => {
       expect([error.reason, error.status]).toEqual(['email-taken', 409]);
     });
 
-    it('gives emails listed in ADMIN_EMAILS the admin role', async () => {
-      const pair = await auth.register({ email: 'boss@example.com', password: 'boss-password' });
-      expect(pair.user.role).toBe('admin');
-      await expect(auth.verifyAccessToken(pair.accessToken)).resolves.toMatchObject({ role: 'admin' });
+    it('[S7] registration never makes an admin, whatever the email (admins come from the CLI)', async () => {
+      const pair = await auth.register({ email: 'admin@example.com', password: 'boss-password-2026' });
+      expect(pair.user.role).toBe('user');
+      await expect(auth.verifyAccessToken(pair.accessToken)).resolves.toMatchObject({ role: 'user' });
+    });
+
+    it('[S6] rejects a trivial password with 400 weak-password before anything is stored', async () => {
+      const error = await rejection(auth.register({ email: 'new@example.com', password: '12345678' }));
+      expect([error.reason, error.status]).toEqual(['weak-password', 400]);
+      expect(await store.findUserByEmail('new@example.com')).toBeUndefined();
+    });
+
+    it('[S5] a taken email costs the same password hashing as a new account (timing tells nothing more)', async () => {
+      await auth.register(alice);
+      // The password is judged before the email is looked up: a taken email with a weak password is `weak-password`.
+      const weak = await rejection(auth.register({ email: alice.email, password: 'password' }));
+      expect(weak.reason).toBe('weak-password');
+      // And the scrypt work is done before the 409: a slow hash makes the taken path as slow as a new account.
+      const slow = new AuthService({
+        store,
+        config,
+        logger: pino({ level: 'silent' }),
+        scryptParams: { N: 2 ** 14, r: 8, p: 1, keyLength: 32 },
+      });
+      const time = async (email: string) => {
+        const started = performance.now();
+        await slow.register({ email, password: 'correct horse battery staple' }).catch(() => undefined);
+        return performance.now() - started;
+      };
+      await time('warm-up@example.com');
+      const fresh = await time('fresh@example.com');
+      const taken = await time(alice.email);
+      expect(taken).toBeGreaterThan(fresh * 0.5);
     });
 
     it('logs in with the right password', async () => {

@@ -4,22 +4,30 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AccountStore, UserRecord } from '../store/account-store.js';
+import { assertStrongPassword } from './password-policy.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './passwords.js';
+import type { SessionRevocations } from './session-revocations.js';
 import { createTokenService, type AccessClaims, type TokenService } from './tokens.js';
 
 export interface AuthServiceDeps {
   store: AccountStore;
-  config: Pick<Config, 'jwtSecret' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'adminEmails'>;
+  config: Pick<Config, 'jwtSecret' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
   logger: Logger;
   now?: () => number;
   metrics?: Pick<Metrics, 'authFailures'>;
   /** Lower only in tests; production uses {@link DEFAULT_SCRYPT_PARAMS}. */
   scryptParams?: ScryptParams;
   /**
+   * Revoked sessions: access tokens whose `sid` is in it are refused (REST and handshake), and a
+   * revocation here is recorded in it before the caller gets an answer.
+   */
+  revocations?: SessionRevocations;
+  /**
    * Called when a device's session (refresh-token family) is revoked, so its live connections can be
    * closed on every instance instead of outliving the revocation until their access token expires.
+   * Awaited: logout answers only once the session's sockets were told to close.
    */
-  onSessionRevoked?: (session: { userId: string; sessionId: string }) => void;
+  onSessionRevoked?: (session: { userId: string; sessionId: string }) => Promise<void> | void;
 }
 
 /** The refresh token is 32 random bytes; only this SHA-256 digest is ever stored. */
@@ -45,7 +53,7 @@ export class AuthService {
   private readonly onSessionRevoked: AuthServiceDeps['onSessionRevoked'];
   private readonly scryptParams: ScryptParams;
   private readonly tokens: TokenService;
-  private readonly adminEmails: ReadonlySet<string>;
+  private readonly revocations: SessionRevocations | undefined;
   private dummyHash: Promise<string> | undefined;
 
   constructor(deps: AuthServiceDeps) {
@@ -56,7 +64,7 @@ export class AuthService {
     this.metrics = deps.metrics;
     this.onSessionRevoked = deps.onSessionRevoked;
     this.scryptParams = deps.scryptParams ?? DEFAULT_SCRYPT_PARAMS;
-    this.adminEmails = new Set(deps.config.adminEmails.map((e) => e.toLowerCase()));
+    this.revocations = deps.revocations;
     this.tokens = createTokenService({
       secret: deps.config.jwtSecret,
       ttlSeconds: deps.config.accessTokenTtlSeconds,
@@ -66,18 +74,26 @@ export class AuthService {
     this.getDummyHash().catch((err: unknown) => this.logger.error({ err }, 'could not prepare dummy password hash'));
   }
 
-  /** Creates an account (409 `email-taken` if the email exists) and signs the new device in. */
-  async register(credentials: Credentials): Promise<TokenPair> {
+  /**
+   * Creates an account and signs the new device in. A trivial password gives 400 `weak-password`;
+   * an existing email gives 409 `email-taken` (a deliberate, documented disclosure: SPEC "Accounts").
+   * Every account starts with the `user` role; admins are made with the admin CLI only.
+   *
+   * The password is checked and hashed before the email is looked up, so a taken email costs the
+   * same scrypt work as a new account: the answer's timing does not add to what its status says,
+   * and the per-IP rate limit bounds how many emails can be probed.
+   */
+  async register(credentials: Credentials, device = ''): Promise<TokenPair> {
     const email = normalizeEmail(credentials.email);
+    assertStrongPassword(credentials.password, [email]);
+    const passwordHash = await hashPassword(credentials.password, this.scryptParams);
     if (await this.store.findUserByEmail(email)) {
       throw new TaskmasterError('email-taken', 'An account with this email already exists', 409);
     }
-    const passwordHash = await hashPassword(credentials.password, this.scryptParams);
-    const role = this.adminEmails.has(email) ? 'admin' : 'user';
     // The store also rejects a concurrent duplicate with `email-taken` (unique index).
-    const user = await this.store.createUser({ email, passwordHash, role });
-    this.logger.info({ userId: user.id, role }, 'user registered');
-    return this.startSession(user);
+    const user = await this.store.createUser({ email, passwordHash, role: 'user' });
+    this.logger.info({ userId: user.id }, 'user registered');
+    return this.startSession(user, device);
   }
 
   /**
@@ -85,7 +101,7 @@ export class AuthService {
    * and an unknown email still costs one scrypt verification, so neither the answer nor its
    * timing tells whether an account exists.
    */
-  async login(credentials: Credentials): Promise<TokenPair> {
+  async login(credentials: Credentials, device = ''): Promise<TokenPair> {
     const email = normalizeEmail(credentials.email);
     const user = await this.store.findUserByEmail(email);
     const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await this.getDummyHash()));
@@ -98,7 +114,7 @@ export class AuthService {
       this.fail('forbidden');
       throw new TaskmasterError('forbidden', 'This account is disabled', 403);
     }
-    return this.startSession(user);
+    return this.startSession(user, device);
   }
 
   /**
@@ -118,16 +134,14 @@ export class AuthService {
       case 'rotated': {
         const user = await this.store.findUserById(outcome.token.userId);
         if (!user || user.disabled) {
-          await this.store.revokeTokenFamily(outcome.token.familyId, now);
-          this.onSessionRevoked?.({ userId: outcome.token.userId, sessionId: outcome.token.familyId });
+          await this.endSession(outcome.token.userId, outcome.token.familyId, now);
           this.fail('forbidden');
           throw new TaskmasterError('forbidden', 'This account is disabled', 403);
         }
         return this.issuePair(user, next.token, outcome.token.familyId);
       }
       case 'reused':
-        await this.store.revokeTokenFamily(outcome.familyId, now);
-        this.onSessionRevoked?.({ userId: outcome.userId, sessionId: outcome.familyId });
+        await this.endSession(outcome.userId, outcome.familyId, now);
         this.logger.warn(
           { userId: outcome.userId, familyId: outcome.familyId },
           'refresh token reuse detected; family revoked',
@@ -148,22 +162,61 @@ export class AuthService {
     }
   }
 
-  /** Revokes this device's refresh token. Idempotent, and silent about unknown tokens. */
+  /**
+   * Ends this device's session: its refresh-token family is revoked, its `sid` is recorded as
+   * revoked (so its access tokens stop working at once, on every instance) and its live sockets
+   * are closed. Idempotent, and silent about unknown tokens.
+   */
   async logout(refreshToken: string): Promise<void> {
-    await this.store.revokeRefreshToken(hashRefreshToken(refreshToken), this.now());
+    const now = this.now();
+    const hash = hashRefreshToken(refreshToken);
+    // The store port has no "which family is this token in" lookup yet; a rotation answers it
+    // atomically (the throw-away successor is born expired and is revoked with its family).
+    const probe = newRefreshToken();
+    const outcome = await this.store.rotateRefreshToken(hash, { tokenHash: probe.hash, expiresAt: now }, now);
+    if (outcome.status === 'rotated') await this.endSession(outcome.token.userId, outcome.token.familyId, now);
+    else if (outcome.status === 'reused') await this.endSession(outcome.userId, outcome.familyId, now);
+    else await this.store.revokeRefreshToken(hash, now);
   }
 
-  /** Verifies an access token (algorithm pinned); throws 401 `token-expired` or `unauthorized`. */
+  /**
+   * Revokes one session (refresh-token family) everywhere: the family in the store, the `sid` in
+   * the revocation list, then the live sockets. Used by logout, reuse detection and admin actions.
+   */
+  async endSession(userId: string, sessionId: string, now = this.now()): Promise<void> {
+    await this.store.revokeTokenFamily(sessionId, now);
+    await this.sessionEnded(userId, sessionId);
+  }
+
+  /**
+   * For a session already revoked in the store (admin actions): records its id as revoked, so its
+   * access tokens stop at once on every instance, and closes its sockets.
+   */
+  async sessionEnded(userId: string, sessionId: string): Promise<void> {
+    await this.revocations?.revoke(sessionId);
+    await this.onSessionRevoked?.({ userId, sessionId });
+  }
+
+  /**
+   * Verifies an access token (algorithm pinned) and that its session was not revoked; throws 401
+   * `token-expired`, `token-revoked` or `unauthorized`.
+   */
   async verifyAccessToken(token: string): Promise<AccessClaims> {
+    let claims: AccessClaims;
     try {
-      return await this.tokens.verifyAccessToken(token);
+      claims = await this.tokens.verifyAccessToken(token);
     } catch (err) {
       if (err instanceof TaskmasterError) this.fail(err.reason);
       throw err;
     }
+    if (this.revocations && (await this.revocations.isRevoked(claims.sessionId))) {
+      this.fail('token-revoked');
+      throw new TaskmasterError('token-revoked', 'This session was signed out; sign in again', 401);
+    }
+    return claims;
   }
 
-  private async startSession(user: UserRecord): Promise<TokenPair> {
+  private async startSession(user: UserRecord, device: string): Promise<TokenPair> {
     const next = newRefreshToken();
     const familyId = randomUUID();
     await this.store.insertRefreshToken({
@@ -171,6 +224,7 @@ export class AuthService {
       userId: user.id,
       familyId,
       expiresAt: this.now() + this.config.refreshTokenTtlSeconds * 1000,
+      device: device.slice(0, 200),
     });
     return this.issuePair(user, next.token, familyId);
   }

@@ -19,7 +19,6 @@ const config = {
   jwtSecret: 'http-test-secret-0123456789abcdef0123456789',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 3600,
-  adminEmails: ['admin@example.com'],
 };
 
 interface Harness {
@@ -191,8 +190,14 @@ describe('auth REST API', () => {
       expect(asUser.status).toBe(403);
       expect((await errorOf(asUser)).reason).toBe('forbidden');
 
-      const admin = (await (
+      const registered = (await (
         await post(h.url, '/api/auth/register', { email: 'admin@example.com', password: 'admin-password' })
+      ).json()) as TokenPair;
+      // [S7] registering with an admin-looking email gives no admin role; the CLI grants it.
+      expect(registered.user.role).toBe('user');
+      await h.store.setUserRole(registered.user.id, 'admin');
+      const admin = (await (
+        await post(h.url, '/api/auth/login', { email: 'admin@example.com', password: 'admin-password' })
       ).json()) as TokenPair;
       expect(admin.user.role).toBe('admin');
       const asAdmin = await fetch(`${h.url}/api/admin/ping`, {

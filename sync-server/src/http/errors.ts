@@ -54,8 +54,10 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else logger.debug({ reason: body.error.reason, method: req.method, url: req.originalUrl }, 'request rejected');
+    // pino-http's per-request logger carries the request id (`req.id`, also sent as X-Request-Id).
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else log.debug({ reason: body.error.reason, method: req.method, url: req.originalUrl }, 'request rejected');
     res.status(status).json(body);
   };
 }

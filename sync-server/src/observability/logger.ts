@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Config } from '../config/config.js';
@@ -20,14 +21,30 @@ const REDACT_PATHS = [
   '*.accessToken',
 ];
 
-/** The one structured logger of the process. Pass `destination` in tests to capture lines. */
+/**
+ * The one structured logger of the process. Pass `destination` in tests to capture lines.
+ *
+ * stdout is written synchronously. pino's default asynchronous destination flushes synchronously
+ * when the process exits, and that flush retries a write that failed with EPIPE forever: when
+ * the reader of stdout was gone (a log shipper died), SIGTERM then never ended the process. A
+ * synchronous destination has no exit flush, and on EPIPE pino stops writing instead.
+ */
 export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'sync-server', env: config.nodeEnv },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ fd: 1, sync: true }));
+}
+
+/** An incoming `X-Request-Id` is kept (a proxy's id ties its logs to ours) if it is short and plain. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The request id of a REST request: the caller's `X-Request-Id` when it is well-formed, else a new UUID. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**
@@ -37,6 +54,12 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>, desti
 export function createHttpLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
+    // Every request log line carries `req.id`, and the answer carries it as `X-Request-Id`.
+    genReqId: (req, res) => {
+      const id = requestIdOf(req.headers['x-request-id']);
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
