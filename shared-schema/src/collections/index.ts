@@ -4,6 +4,7 @@ import { TASK_MERGE_FIELDS, taskSchema, type Task } from './tasks.js';
 export * from './limits.js';
 export * from './lists.js';
 export * from './tasks.js';
+export * from './versioning.js';
 
 /** Every replicated collection, by name: its schema and the fields that merge independently. */
 export const COLLECTIONS = {

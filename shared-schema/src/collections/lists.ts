@@ -1,4 +1,5 @@
 import { clocksSchema, conflictsSchema, FIELD_LIMITS, ID_PATTERN, type ConflictRecord } from './limits.js';
+import type { SchemaUpgradeStep } from './upgrade-step.js';
 
 /** Fields of a list that merge independently (rule R4). */
 export const LIST_MERGE_FIELDS = ['name', 'color', 'order', 'archived'] as const;
@@ -24,6 +25,9 @@ export const listSchema = {
   },
   indexes: ['updatedAt'],
 } as const;
+
+/** Schema history of lists (see `TASK_UPGRADES`); still at version 0. */
+export const LIST_UPGRADES: readonly SchemaUpgradeStep[] = [];
 
 export interface TaskList {
   id: string;

@@ -24,9 +24,51 @@ export function decodeHlc(stamp: string): HlcState & { node: string } {
   return { ms: parseInt(ms, 36), counter: parseInt(counter, 36), node };
 }
 
-/** A node's clock. `now()` stamps a local event; `receive()` folds in a stamp seen from elsewhere. */
+/** The wall-clock part of a stamp, in epoch ms (NaN for a malformed stamp). */
+export function stampMs(stamp: string): number {
+  return parseInt(stamp.slice(0, MS_WIDTH), 36);
+}
+
+/**
+ * The first stamp in `clocks` later than `limitMs` (rule R8), or undefined. The server refuses a
+ * push carrying one; the device re-stamps it.
+ */
+export function findStampAfter(
+  clocks: Partial<Record<string, string>>,
+  limitMs: number,
+): { field: string; stamp: string } | undefined {
+  for (const [field, stamp] of Object.entries(clocks)) {
+    if (stamp !== undefined && !(stampMs(stamp) <= limitMs)) return { field, stamp };
+  }
+  return undefined;
+}
+
+/**
+ * `clocks` with every stamp later than `limitMs` replaced by one fresh stamp (rule R8), or the same
+ * object when there is none. The value of each field stays: only when it was written moves, to now.
+ */
+export function restampAfter<C extends Partial<Record<string, string>>>(
+  clocks: C,
+  limitMs: number,
+  fresh: () => string,
+): C {
+  if (!findStampAfter(clocks, limitMs)) return clocks;
+  const at = fresh();
+  const next: Partial<Record<string, string>> = { ...clocks };
+  for (const [field, stamp] of Object.entries(clocks)) {
+    if (stamp !== undefined && !(stampMs(stamp) <= limitMs)) next[field] = at;
+  }
+  return next as C;
+}
+
+/**
+ * A node's clock. `now()` stamps a local event; `receive()` folds in a stamp seen from elsewhere;
+ * `syncTo()` corrects the wall clock by the server's time (rule R8).
+ */
 export class HybridLogicalClock {
   private state: HlcState = { ms: 0, counter: 0 };
+  /** Added to the wall clock: the server's time minus this device's, from the last `syncTo()`. */
+  private offsetMs = 0;
 
   constructor(
     readonly node: string,
@@ -35,8 +77,33 @@ export class HybridLogicalClock {
     if (!/^[0-9a-zA-Z_]{1,32}$/.test(node)) throw new Error(`invalid clock node id: ${node}`);
   }
 
+  /** This device's wall clock corrected by the server's time: what `now()` stamps from. */
+  time(): number {
+    return this.wallClock() + this.offsetMs;
+  }
+
+  /** The correction `syncTo()` last applied, in ms (positive: the device's clock is behind). */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /**
+   * Corrects the clock by the server's time, sent in `sync:hello` and in `clock-skew` refusals
+   * (rule R8). If this clock already stamped further ahead than `maxAheadMs` past the server's time
+   * (the device's wall clock was ahead before it was corrected), it starts again from the corrected
+   * time: those stamps would be refused, and keeping them would pin every later edit in the future.
+   * Returns true when it started again.
+   */
+  syncTo(serverTime: number, maxAheadMs: number): boolean {
+    if (!Number.isFinite(serverTime)) return false;
+    this.offsetMs = Math.round(serverTime - this.wallClock());
+    if (this.state.ms <= serverTime + maxAheadMs) return false;
+    this.state = { ms: 0, counter: 0 };
+    return true;
+  }
+
   now(): string {
-    const wall = this.wallClock();
+    const wall = this.time();
     if (wall > this.state.ms) this.state = { ms: wall, counter: 0 };
     else this.bump();
     return encodeHlc(this.state, this.node);
@@ -45,7 +112,7 @@ export class HybridLogicalClock {
   receive(stamp: string | undefined): void {
     if (!stamp) return;
     const remote = decodeHlc(stamp);
-    if (!Number.isFinite(remote.ms) || remote.ms > this.wallClock() + MAX_CLOCK_DRIFT_MS) return;
+    if (!Number.isFinite(remote.ms) || remote.ms > this.time() + MAX_CLOCK_DRIFT_MS) return;
     if (remote.ms > this.state.ms) this.state = { ms: remote.ms, counter: remote.counter };
     else if (remote.ms === this.state.ms && remote.counter > this.state.counter) this.state.counter = remote.counter;
   }

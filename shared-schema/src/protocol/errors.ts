@@ -17,13 +17,24 @@ export const ERROR_REASONS = [
   'too-many-connections',
   'not-found',
   'server-shutting-down',
+  'clock-skew',
+  'upgrade-required',
+  'server-outdated',
   'internal',
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
+/** Machine-readable extras some reasons carry next to `reason` and `message`. */
+export interface ErrorDetails {
+  /** `upgrade-required`: the oldest protocol version the server serves. */
+  minProtocol?: number;
+  /** `clock-skew`: the server's clock (epoch ms) when it refused, to correct the device's clock by (R8). */
+  serverTime?: number;
+}
+
 export interface ErrorBody {
-  error: { reason: ErrorReason; message: string };
+  error: { reason: ErrorReason; message: string } & ErrorDetails;
 }
 
 /** A failure with a machine-readable kebab-case reason, mapped to the one error shape by REST and socket layers. */
@@ -33,12 +44,13 @@ export class TaskmasterError extends Error {
     readonly reason: ErrorReason,
     message: string,
     readonly status = 400,
+    readonly details?: ErrorDetails,
   ) {
     super(message);
   }
 
   toBody(): ErrorBody {
-    return { error: { reason: this.reason, message: this.message } };
+    return { error: { reason: this.reason, message: this.message, ...this.details } };
   }
 }
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { CollectionName, SyncDoc } from '../collections/index.js';
 import { COLLECTION_NAMES } from '../collections/index.js';
+import type { BucketRequest, BucketResponse, DigestRequest, DigestResponse } from './digest.js';
 import type { ErrorBody } from './errors.js';
 import { PROTOCOL_LIMITS } from './limits.js';
+import type { HelloEvent } from './version.js';
 
 /**
  * A pull position: the per-user, per-collection sequence number of the last change received
@@ -42,6 +44,8 @@ export const pushRequestSchema = z
           .strict(),
       )
       .min(1),
+    /** The schema version of the pushed documents (absent: 0, a device built before versioning). */
+    schemaVersion: z.number().int().nonnegative().max(1e6).optional(),
   })
   .strict();
 export interface PushRow<C extends CollectionName = CollectionName> {
@@ -51,6 +55,8 @@ export interface PushRow<C extends CollectionName = CollectionName> {
 export interface PushRequest<C extends CollectionName = CollectionName> {
   collection: C;
   rows: PushRow<C>[];
+  /** The device's schema version of `collection`; the server upgrades older documents (SPEC, "Versions"). */
+  schemaVersion?: number;
 }
 
 export interface PullResponse<C extends CollectionName = CollectionName> {
@@ -87,11 +93,19 @@ export type Ack<T> = T | ErrorBody;
 export interface ClientToServerEvents {
   'sync:pull': (request: PullRequest, ack: (response: Ack<PullResponse>) => void) => void;
   'sync:push': (request: PushRequest, ack: (response: Ack<PushResponse>) => void) => void;
+  /** Divergence check (R9): the server's digest of one collection. */
+  'sync:digest': (request: DigestRequest, ack: (response: Ack<DigestResponse>) => void) => void;
+  /** Divergence repair (R9): every document in the named buckets. */
+  'sync:bucket': (request: BucketRequest, ack: (response: Ack<BucketResponse>) => void) => void;
 }
 
 /** Socket.IO event names and payloads, server to client. */
 export interface ServerToClientEvents {
+  /** Sent once, right after the handshake is accepted: the server's time and protocol window (R8). */
+  'sync:hello': (hello: HelloEvent) => void;
   'sync:changes': (event: ChangeEvent) => void;
+  /** Verify against the digest and re-pull (an operator asked for it, or the server restored data). */
+  'sync:resync': (info: { reason: string }) => void;
   /** The server is going away (graceful shutdown); reconnect, possibly to another instance. */
   'sync:reconnect': (info: { reason: 'server-shutdown' }) => void;
   /** The access token expired on an open connection; refresh it and reconnect. */
@@ -101,4 +115,6 @@ export interface ServerToClientEvents {
 /** The `auth` object a device sends in the Socket.IO handshake. */
 export interface HandshakeAuth {
   token: string;
+  /** The device's `PROTOCOL_VERSION`; absent means 1 (devices built before versioning). */
+  protocol?: number;
 }

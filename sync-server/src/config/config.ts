@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from '@taskmaster/shared-schema';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  REFRESH_TOKEN_TTL_SECONDS,
+} from '@taskmaster/shared-schema';
 
 /**
  * Used when `JWT_SECRET` is unset outside production, so `npm start` works with no setup.
@@ -36,6 +40,8 @@ export interface Config {
   /** Allowed browser origins besides the server's own; entries may end in `:*` for any port. */
   corsOrigins: string[];
   mongodbUri: string | undefined;
+  /** MongoDB driver pool settings (used with `mongodbUri`). */
+  mongo: { maxPoolSize: number; minPoolSize: number; socketTimeoutMS: number };
   redisUrl: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   clientDistDir: string;
@@ -51,6 +57,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Open Socket.IO connections allowed per user on one instance. */
   maxSocketsPerUser: number;
+  /** How far past this server's clock a pushed clock stamp may be; later ones get `clock-skew` (R8). */
+  maxClockSkewMs: number;
   /** Error-tracking endpoint (Sentry-style DSN); unset means no error reporter is loaded. */
   errorReportingDsn: string | undefined;
 }
@@ -118,6 +126,11 @@ const envSchema = z
         .regex(/^mongodb(\+srv)?:\/\//, { error: 'must start with mongodb:// or mongodb+srv://' })
         .optional(),
     ),
+    MONGODB_MAX_POOL_SIZE: optional(intString(1, 10_000, 'an integer between 1 and 10000').default(50)),
+    MONGODB_MIN_POOL_SIZE: optional(intString(0, 10_000, 'an integer between 0 and 10000').default(10)),
+    MONGODB_SOCKET_TIMEOUT_MS: optional(
+      intString(0, 3_600_000, 'an integer number of milliseconds between 0 and 3600000').default(45_000),
+    ),
     REDIS_URL: optional(
       z
         .string()
@@ -142,6 +155,11 @@ const envSchema = z
     METRICS_HOST: optional(z.string().trim().default('127.0.0.1')),
     METRICS_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
     MAX_SOCKETS_PER_USER: optional(intString(1, 10_000, 'an integer between 1 and 10000').default(20)),
+    MAX_CLOCK_SKEW_MS: optional(
+      intString(1000, 86_400_000, 'an integer number of milliseconds between 1000 and 86400000').default(
+        DEFAULT_MAX_CLOCK_SKEW_MS,
+      ),
+    ),
     SENTRY_DSN: optional(z.url({ error: 'must be a URL' }).optional()),
     SHUTDOWN_GRACE_MS: optional(
       intString(0, 600_000, 'an integer number of milliseconds between 0 and 600000').default(10_000),
@@ -203,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS ?? (isProduction ? [] : [...DEV_DEFAULT_ORIGINS]),
     mongodbUri: e.MONGODB_URI,
+    mongo: {
+      maxPoolSize: e.MONGODB_MAX_POOL_SIZE,
+      minPoolSize: Math.min(e.MONGODB_MIN_POOL_SIZE, e.MONGODB_MAX_POOL_SIZE),
+      socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS,
+    },
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     clientDistDir: path.resolve(e.CLIENT_DIST_DIR),
@@ -213,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     metricsHost: e.METRICS_HOST,
     metricsToken: e.METRICS_TOKEN,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     errorReportingDsn: e.SENTRY_DSN,
   };
 }

@@ -1,5 +1,12 @@
 import {
+  bucketRequestSchema,
   COLLECTIONS,
+  computeDigest,
+  digestBucketOf,
+  digestRequestSchema,
+  type BucketResponse,
+  type DigestResponse,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
   jsonEqual,
   mergeDocs,
   PROTOCOL_LIMITS,
@@ -11,6 +18,7 @@ import {
   type PullResponse,
   type PushResponse,
   type PushRow,
+  upgradeDoc,
 } from '@taskmaster/shared-schema';
 import type { z } from 'zod';
 import type { Fanout } from '../fanout/fanout.js';
@@ -18,17 +26,34 @@ import type { DocumentStore } from '../store/document-store.js';
 import { validate } from '../validation/validate.js';
 import { DocValidator } from './doc-validator.js';
 
+export interface SyncServiceOptions {
+  /** How far past `now()` a pushed clock stamp may be (rule R8); default 5 minutes. */
+  maxClockSkewMs?: number;
+  now?: () => number;
+  /** Called when a device fetches buckets to repair a divergence (rule R9): count it, a repair means a bug. */
+  onRepair?: (userId: string, collection: CollectionName, buckets: number) => void;
+}
+
 /**
  * Pull and push, independent of the transport. The owner of every document is the authenticated
  * user passed in by the caller, never a value from the payload (rule R5).
  */
 export class SyncService {
   private readonly validator = new DocValidator();
+  private readonly maxClockSkewMs: number;
+  private readonly now: () => number;
+  private readonly onRepair: SyncServiceOptions['onRepair'];
+  private readonly digests = new Map<string, DigestResponse>();
 
   constructor(
     private readonly store: DocumentStore,
     private readonly fanout: Fanout,
-  ) {}
+    options: SyncServiceOptions = {},
+  ) {
+    this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    this.now = options.now ?? Date.now;
+    this.onRepair = options.onRepair;
+  }
 
   async pull(userId: string, payload: unknown): Promise<PullResponse> {
     if (payload && typeof payload === 'object' && (payload as { batchSize?: unknown }).batchSize !== undefined) {
@@ -45,7 +70,8 @@ export class SyncService {
     const rows = await this.store.pull(userId, request.collection, after, request.batchSize);
     const last = rows.at(-1);
     return {
-      documents: rows.map((row) => row.doc),
+      // Stored documents are upgraded on the way out; their version is not recorded, and the steps are idempotent.
+      documents: rows.map((row) => upgradeDoc(request.collection, row.doc)),
       checkpoint: last ? { seq: last.seq } : request.checkpoint,
     };
   }
@@ -60,10 +86,16 @@ export class SyncService {
     }
     const request = validate(pushRequestSchema, payload, 'push request');
     const collection = request.collection;
-    const rows = this.validateRows(collection, request.rows);
+    const schemaVersion = this.validator.checkSchemaVersion(collection, request.schemaVersion ?? 0);
+    const rows = this.validateRows(collection, request.rows, schemaVersion);
     const mergeFields = COLLECTIONS[collection].mergeFields;
     const outcome = await this.store.applyPush(userId, collection, rows, (master, row) =>
-      mergeDocs(master, row.assumedMasterState ?? undefined, row.newDocumentState, mergeFields),
+      mergeDocs(
+        master && upgradeDoc(collection, master),
+        row.assumedMasterState ?? undefined,
+        row.newDocumentState,
+        mergeFields,
+      ),
     );
     if (outcome.changed.length > 0) {
       const event: ChangeEvent = { collection, fromSeq: outcome.fromSeq, toSeq: outcome.toSeq };
@@ -76,15 +108,54 @@ export class SyncService {
     return { conflicts, seq: outcome.toSeq };
   }
 
-  private validateRows(collection: CollectionName, rows: z.infer<typeof pushRequestSchema>['rows']): PushRow[] {
+  /**
+   * The collection's digest (rule R9) at its current sequence. Computed from a full read of the
+   * scope and cached per sequence, so a burst of verifying devices costs one read per change.
+   */
+  async digest(userId: string, payload: unknown): Promise<DigestResponse> {
+    const request = validate(digestRequestSchema, payload, 'digest request');
+    const { seq, docs } = await this.readScope(userId, request.collection);
+    const key = `${request.collection}\u0000${userId}`;
+    const cached = this.digests.get(key);
+    if (cached && cached.seq === seq) return cached;
+    const digest = { seq, buckets: computeDigest(docs) };
+    this.digests.set(key, digest);
+    // Bounded: the cache only spares repeated reads of busy scopes.
+    if (this.digests.size > 1000) this.digests.delete(this.digests.keys().next().value!);
+    return digest;
+  }
+
+  /** Every stored document in the named buckets, tombstones included (the repair of rule R9). */
+  async bucket(userId: string, payload: unknown): Promise<BucketResponse> {
+    const request = validate(bucketRequestSchema, payload, 'bucket request');
+    const wanted = new Set(request.buckets);
+    const { seq, docs } = await this.readScope(userId, request.collection);
+    this.onRepair?.(userId, request.collection, request.buckets.length);
+    return { seq, documents: docs.filter((doc) => wanted.has(digestBucketOf(doc.id))) };
+  }
+
+  private async readScope(userId: string, collection: CollectionName) {
+    const rows = await this.store.pull(userId, collection, 0, Number.MAX_SAFE_INTEGER);
+    return { seq: rows.at(-1)?.seq ?? 0, docs: rows.map((row) => row.doc) };
+  }
+
+  private validateRows(
+    collection: CollectionName,
+    rows: z.infer<typeof pushRequestSchema>['rows'],
+    schemaVersion: number,
+  ): PushRow[] {
     const seen = new Set<string>();
+    const serverTime = this.now();
     return rows.map((row, index) => {
-      const doc = this.validator.check(collection, row.newDocumentState, `rows[${index}].newDocumentState`);
+      const what = `rows[${index}].newDocumentState`;
+      const doc = this.validator.check(collection, row.newDocumentState, what, schemaVersion);
+      this.validator.checkClocks(doc, serverTime, this.maxClockSkewMs, what);
       if (seen.has(doc.id))
         throw new TaskmasterError('duplicate-id', `rows[${index}]: document ${doc.id} appears twice in one push`);
       seen.add(doc.id);
+      // The device's copy of the master may predate its own schema upgrade (RxDB keeps it as it was).
       const assumed = row.assumedMasterState
-        ? this.validator.check(collection, row.assumedMasterState, `rows[${index}].assumedMasterState`)
+        ? this.validator.check(collection, row.assumedMasterState, `rows[${index}].assumedMasterState`, 0)
         : undefined;
       if (assumed && assumed.id !== doc.id) {
         throw new TaskmasterError('invalid-payload', `rows[${index}]: assumedMasterState is for another document`);

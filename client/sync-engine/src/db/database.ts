@@ -1,7 +1,18 @@
-import { listSchema, taskSchema, type Task, type TaskList } from '@taskmaster/shared-schema';
+import {
+  listSchema,
+  migrationStrategies,
+  taskSchema,
+  type CollectionName,
+  type Task,
+  type TaskList,
+} from '@taskmaster/shared-schema';
 import {
   addRxPlugin,
   createRxDatabase,
+  getPreviousVersions,
+  getPrimaryKeyOfInternalDocument,
+  INTERNAL_CONTEXT_COLLECTION,
+  type HashFunction,
   type RxCollection,
   type RxDatabase,
   type RxJsonSchema,
@@ -38,7 +49,12 @@ export interface DatabaseOptions {
    * RxDB's hash function (default: WebCrypto SHA-256). The deterministic simulation passes a
    * synchronous one, because WebCrypto completes on a thread pool, outside the seeded schedule.
    */
-  hashFunction?: (input: string) => Promise<string>;
+  hashFunction?: HashFunction;
+  /**
+   * Older schema literals to open the collections with, as an older build of the app would (tests of
+   * the version window keep frozen copies). Default: the current schemas from shared-schema.
+   */
+  schemas?: { tasks?: RxJsonSchema<Task>; lists?: RxJsonSchema<TaskList> };
 }
 
 /**
@@ -56,11 +72,46 @@ export async function createTaskmasterDatabase(options: DatabaseOptions): Promis
     closeDuplicates: true,
     ...(options.hashFunction ? { hashFunction: options.hashFunction } : {}),
   });
+  const tasks = options.schemas?.tasks ?? (taskSchema as unknown as RxJsonSchema<Task>);
+  const lists = options.schemas?.lists ?? (listSchema as unknown as RxJsonSchema<TaskList>);
   await db.addCollections({
-    tasks: { schema: taskSchema as unknown as RxJsonSchema<Task> },
-    lists: { schema: listSchema as unknown as RxJsonSchema<TaskList> },
+    // RxDB's automatic migration needs its plugin loaded even when nothing is to migrate; it is
+    // loaded below only when this device holds documents of an older version.
+    tasks: { schema: tasks, migrationStrategies: strategiesUpTo('tasks', tasks.version), autoMigrate: false },
+    lists: { schema: lists, migrationStrategies: strategiesUpTo('lists', lists.version), autoMigrate: false },
   });
+  await migrateOlderVersions(db);
   return db;
+}
+
+function strategiesUpTo(collection: CollectionName, version: number) {
+  return Object.fromEntries(
+    Object.entries(migrationStrategies(collection)).filter(([to]) => Number(to) <= version),
+  ) as Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+/**
+ * Runs the schema migration (shared-schema's upgrade steps as RxDB migration strategies) for every
+ * collection this device still holds under an older schema version: the first start of a newer app.
+ * The migration plugin loads only then, so a normal start pays one small read of RxDB's internal
+ * store. RxDB migrates the replication state with the documents, keeping checkpoints, so changes
+ * not yet pushed are still pushed afterwards (SPEC, "Versions").
+ */
+async function migrateOlderVersions(db: TaskmasterDatabase): Promise<void> {
+  const outdated: RxCollection[] = [];
+  for (const collection of [db.tasks, db.lists] as RxCollection[]) {
+    const versions = getPreviousVersions(collection.schema.jsonSchema);
+    if (versions.length === 0) continue;
+    const keys = versions.map((version) =>
+      getPrimaryKeyOfInternalDocument(`${collection.name}-${version}`, INTERNAL_CONTEXT_COLLECTION),
+    );
+    const found = await db.internalStore.findDocumentsById(keys, false);
+    if (found.length > 0) outdated.push(collection);
+  }
+  if (outdated.length === 0) return;
+  const { RxDBMigrationSchemaPlugin } = await import('rxdb/plugins/migration-schema');
+  addRxPlugin(RxDBMigrationSchemaPlugin);
+  for (const collection of outdated) await collection.migratePromise();
 }
 
 /**

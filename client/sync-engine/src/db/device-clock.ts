@@ -10,9 +10,16 @@ function randomNodeId(): string {
 
 /**
  * The device's hybrid logical clock. Its node id is stored in the local database, so it stays the
- * same across reloads and is shared by all tabs of one browser profile.
+ * same across reloads and is shared by all tabs of one browser profile. Sync corrects it by the
+ * server's time on every connection (`sync:hello`, rule R8); the correction is not stored, so a
+ * device whose clock is fixed later never stamps in the past.
+ *
+ * `wallClock` (tests: a device whose clock is wrong) is used when the clock is first made for `db`.
  */
-export function getDeviceClock(db: TaskmasterDatabase): Promise<HybridLogicalClock> {
+export function getDeviceClock(
+  db: TaskmasterDatabase,
+  options: { wallClock?: () => number } = {},
+): Promise<HybridLogicalClock> {
   let clock = clocks.get(db);
   if (!clock) {
     clock = (async () => {
@@ -22,7 +29,7 @@ export function getDeviceClock(db: TaskmasterDatabase): Promise<HybridLogicalClo
         nodeId = randomNodeId();
         await db.upsertLocal('device', { nodeId });
       }
-      return new HybridLogicalClock(nodeId);
+      return new HybridLogicalClock(nodeId, options.wallClock);
     })();
     clocks.set(db, clock);
   }

@@ -92,6 +92,7 @@ export async function createTask(db: TaskmasterDatabase, clock: HybridLogicalClo
     listId: input.listId ?? '',
     order: input.order ?? now,
     completedAt: input.status === 'done' ? now : 0,
+    dueTime: input.dueTime ?? '',
     createdAt: now,
     updatedAt: now,
     clocks: stamp(clock, [...TASK_MERGE_FIELDS, 'deleted']),

@@ -46,6 +46,16 @@ function maxClock(doc: SyncDoc): string | undefined {
 }
 
 /**
+ * RxDB's schema migration adds an empty `_attachments` to the replication's copies of master states;
+ * the server accepts only schema fields (rule R5).
+ */
+function withoutAttachments(doc: WithDeleted<SyncDoc>): WithDeleted<SyncDoc> {
+  if (!('_attachments' in doc)) return doc;
+  const { _attachments: _, ...rest } = doc as WithDeleted<SyncDoc> & { _attachments: unknown };
+  return rest as WithDeleted<SyncDoc>;
+}
+
+/**
  * One collection's RxDB replication over the socket. Checkpoints only advance through pulls, or
  * through live events that continue exactly where this device's checkpoint is (rule R3); any gap,
  * reordering or doubt turns into a pull from the checkpoint.
@@ -111,9 +121,11 @@ export class CollectionReplication {
         handler: async (rows) => {
           const response = await this.pushUntilAccepted(transport, {
             collection: name,
+            // The documents' schema version; the server upgrades older ones (SPEC, "Versions").
+            schemaVersion: options.collection.schema.version,
             rows: rows.map((row) => ({
               newDocumentState: row.newDocumentState,
-              assumedMasterState: row.assumedMasterState ?? null,
+              assumedMasterState: row.assumedMasterState ? withoutAttachments(row.assumedMasterState) : null,
             })),
           });
           options.onPushed?.(

@@ -48,7 +48,11 @@ export async function requestPush(transport: SyncTransport, request: PushRequest
     const rows = chunk;
     acks.push(
       transport
-        .request('sync:push', { collection: request.collection, rows }, ACK_TIMEOUT_MS)
+        .request(
+          'sync:push',
+          { collection: request.collection, rows, schemaVersion: request.schemaVersion },
+          ACK_TIMEOUT_MS,
+        )
         .then((response) => unwrap(response), asRequestError),
     );
     chunk = [];
