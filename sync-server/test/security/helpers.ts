@@ -73,3 +73,45 @@ export async function refusal(
   }
   throw new Error('the handshake was accepted');
 }
+
+/**
+ * A Socket.IO client at the frame level (Engine.IO v4 over a bare WebSocket), for payloads the real
+ * client library cannot even encode, such as 60,000 nested arrays: the frame text is sent as is.
+ */
+export async function frameClient(url: string, token: string) {
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  const frames: string[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data: Buffer) => {
+    const text = data.toString();
+    if (text === '2') ws.send('3'); // Engine.IO ping → pong
+    frames.push(text);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const next = async (match: (frame: string) => boolean): Promise<string> => {
+    for (;;) {
+      const index = frames.findIndex(match);
+      if (index >= 0) return frames.splice(index, 1)[0]!;
+      await new Promise<void>((resolve, reject) => {
+        waiters.push(resolve);
+        ws.once('close', () => reject(new Error(`closed while waiting; frames: ${frames.join(' | ')}`)));
+      });
+    }
+  };
+  await next((f) => f.startsWith('0'));
+  ws.send(`40${JSON.stringify({ token })}`);
+  const connected = await next((f) => f.startsWith('40') || f.startsWith('44'));
+  if (connected.startsWith('44')) throw new Error(`handshake refused: ${connected}`);
+  let ackId = 0;
+  return {
+    /** Sends `42<id>["event",<payloadJson>]` and resolves with the acknowledgement's first argument. */
+    async emitRaw(event: string, payloadJson: string): Promise<unknown> {
+      const id = ++ackId;
+      ws.send(`42${id}[${JSON.stringify(event)},${payloadJson}]`);
+      const ack = await next((f) => f.startsWith(`43${id}[`));
+      return (JSON.parse(ack.slice(`43${id}`.length)) as unknown[])[0];
+    },
+    close: () => ws.close(),
+  };
+}
