@@ -177,9 +177,11 @@ export class AdminService {
     await this.requireUser(userId);
     const sessions = await this.deps.accounts.listSessions(userId);
     const live = sessions.filter((s) => s.revokedAt === null).map((s) => s.id);
+    // Store first (a handshake racing this finds the sessions revoked), then the devices hear why,
+    // then the ids are recorded as revoked on every instance.
     await this.deps.accounts.revokeUserTokens(userId, this.now());
-    await Promise.all(live.map((sid) => this.deps.sessionEnded(userId, sid)));
     await this.deps.presence.disconnectUser(userId, 'account:erased', { reason: 'account-erased' });
+    await Promise.all(live.map((sid) => this.deps.sessionEnded(userId, sid)));
     await eraseUserEverywhere(this.deps, userId);
     await this.audit(actor, 'user.erase', userId, {});
     await this.deps.cache.invalidate(STATS_KEY);
