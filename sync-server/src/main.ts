@@ -9,7 +9,9 @@ import { createRedisFanout, redisConnectionOptions } from './fanout/redis-fanout
 import { createServer } from './http/create-server.js';
 import { createLogger } from './observability/logger.js';
 import { createRedisAuthRateLimiter, createRedisEventRateLimiter } from './replication/rate-limiters.js';
-import { openSqliteStores } from './store/open-stores.js';
+import { createMetrics } from './observability/metrics.js';
+import { MongoReplicaSetRequiredError } from './store/store-errors.js';
+import { openStores } from './store/open-stores.js';
 
 /** The composition root: read config, build store, fan-out and logger, then serve. */
 async function main(): Promise<void> {
@@ -26,8 +28,20 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   logger.info({ config: describeConfig(config) }, 'configuration');
   warnIfExposed(config);
-  const stores = openSqliteStores({ dataDir: config.dataDir });
-  await Promise.all([stores.documents.ready(), stores.accounts.ready()]);
+  // Created here so the store can count its transaction retries in the server's registry.
+  const metrics = createMetrics();
+  let stores;
+  try {
+    stores = await openStores(config, { registry: metrics.registry });
+    await Promise.all([stores.documents.ready(), stores.accounts.ready()]);
+  } catch (error) {
+    if (error instanceof MongoReplicaSetRequiredError) {
+      logger.fatal(error.message);
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const { documents, accounts } = stores;
 
   // Scaled mode: fan-out, rate-limit counters and presence go through Redis (clients built here only).
@@ -57,7 +71,7 @@ async function main(): Promise<void> {
       cache: createRedisCache(pub),
     };
   }
-  const server = createServer({ config, documents, accounts, fanout, logger, ...redisDeps });
+  const server = createServer({ config, documents, accounts, fanout, logger, metrics, ...redisDeps });
   const port = await server.listen(config.port, config.host);
   logger.info(
     { port, host: config.host, store: stores.kind, fanout: fanout.kind },

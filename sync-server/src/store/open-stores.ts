@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Registry } from 'prom-client';
 import type { AccountStore } from './account-store.js';
 import type { DocumentStore } from './document-store.js';
 import type { Migratable } from './migrations/migrator.js';
@@ -33,4 +34,29 @@ export function openSqliteStores(options: OpenStoresOptions): Stores {
       await Promise.all([documents.close(), accounts.close()]);
     },
   };
+}
+
+export interface StoreConfig {
+  dataDir: string;
+  mongodbUri: string | undefined;
+  mongo: { maxPoolSize: number; minPoolSize: number; socketTimeoutMS: number };
+}
+
+/**
+ * The stores the configuration asks for: MongoDB (replica set) when `MONGODB_URI` is set,
+ * otherwise the embedded SQLite file. The MongoDB adapter is loaded only then, so the embedded
+ * default never touches the driver.
+ */
+export async function openStores(
+  config: StoreConfig,
+  options: { migrate?: boolean; registry?: Registry } = {},
+): Promise<Stores> {
+  if (!config.mongodbUri) return openSqliteStores({ dataDir: config.dataDir, migrate: options.migrate });
+  const { openMongoStores } = await import('./mongo/mongo-stores.js');
+  return openMongoStores({
+    uri: config.mongodbUri,
+    ...config.mongo,
+    migrate: options.migrate,
+    registry: options.registry,
+  });
 }
