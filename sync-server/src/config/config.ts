@@ -42,8 +42,6 @@ export interface Config {
   mongodbUri: string | undefined;
   /** MongoDB driver pool settings (used with `mongodbUri`). */
   mongo: { maxPoolSize: number; minPoolSize: number; socketTimeoutMS: number };
-  /** MongoDB driver pool settings (used with `mongodbUri`). */
-  mongo: { maxPoolSize: number; minPoolSize: number; socketTimeoutMS: number };
   redisUrl: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   clientDistDir: string;
@@ -127,11 +125,6 @@ const envSchema = z
         .trim()
         .regex(/^mongodb(\+srv)?:\/\//, { error: 'must start with mongodb:// or mongodb+srv://' })
         .optional(),
-    ),
-    MONGODB_MAX_POOL_SIZE: optional(intString(1, 10_000, 'an integer between 1 and 10000').default(50)),
-    MONGODB_MIN_POOL_SIZE: optional(intString(0, 10_000, 'an integer between 0 and 10000').default(10)),
-    MONGODB_SOCKET_TIMEOUT_MS: optional(
-      intString(0, 3_600_000, 'an integer number of milliseconds between 0 and 3600000').default(45_000),
     ),
     MONGODB_MAX_POOL_SIZE: optional(intString(1, 10_000, 'an integer between 1 and 10000').default(50)),
     MONGODB_MIN_POOL_SIZE: optional(intString(0, 10_000, 'an integer between 0 and 10000').default(10)),
@@ -228,11 +221,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
     corsOrigins: e.CORS_ORIGINS ?? (isProduction ? [] : [...DEV_DEFAULT_ORIGINS]),
     mongodbUri: e.MONGODB_URI,
-    mongo: {
-      maxPoolSize: e.MONGODB_MAX_POOL_SIZE,
-      minPoolSize: Math.min(e.MONGODB_MIN_POOL_SIZE, e.MONGODB_MAX_POOL_SIZE),
-      socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS,
-    },
     mongo: {
       maxPoolSize: e.MONGODB_MAX_POOL_SIZE,
       minPoolSize: Math.min(e.MONGODB_MIN_POOL_SIZE, e.MONGODB_MAX_POOL_SIZE),
