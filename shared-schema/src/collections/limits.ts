@@ -11,6 +11,11 @@ export const FIELD_LIMITS = {
   /** Longer losing values are kept truncated, marked with a trailing '…'. */
   conflictValueLength: 2_000,
   clockLength: 64,
+  /** Subtasks (checklist items) per task, removed ones included, and their ids' length. */
+  subtaskCount: 100,
+  subtaskIdLength: 16,
+  /** An RRULE without DTSTART, e.g. `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH`. */
+  repeatLength: 300,
 } as const;
 
 /** Hybrid logical clock strings: `<ms base36, 9>-<counter base36, 4>-<node id>`. */
@@ -25,6 +30,29 @@ export function clocksSchema<const F extends readonly string[]>(fields: F) {
     properties[field] = { type: 'string', maxLength: FIELD_LIMITS.clockLength, pattern: CLOCK_PATTERN };
   }
   return { type: 'object', additionalProperties: false, properties } as const;
+}
+
+/**
+ * The clocks object of a collection that also has map-valued fields whose entries merge part by part
+ * (rule R4): besides one clock per field, a clock per `<field>.<entry id>.<part>` (e.g.
+ * `subtasks.k3x9.done`), which `mergeDocs` merges as that part of that entry.
+ */
+export function clocksWithEntriesSchema<const F extends readonly string[]>(
+  fields: F,
+  entries: Readonly<Record<string, readonly string[]>>,
+  maxEntries: number,
+) {
+  const clock = { type: 'string', maxLength: FIELD_LIMITS.clockLength, pattern: CLOCK_PATTERN } as const;
+  const patternProperties: Record<string, typeof clock> = {};
+  for (const [field, parts] of Object.entries(entries)) {
+    patternProperties[`^${field}\\.[0-9a-zA-Z_-]{1,${FIELD_LIMITS.subtaskIdLength}}\\.(${parts.join('|')})$`] = clock;
+  }
+  const partCount = Object.values(entries).reduce((n, parts) => n + parts.length, 0);
+  return {
+    ...clocksSchema(fields),
+    patternProperties,
+    maxProperties: fields.length + 1 + partCount * maxEntries,
+  } as const;
 }
 
 /** JSON-schema of the recorded losers of same-field conflicts (rule R4). */

@@ -1,4 +1,4 @@
-import { clocksSchema, conflictsSchema, FIELD_LIMITS, ID_PATTERN, type ConflictRecord } from './limits.js';
+import { clocksWithEntriesSchema, conflictsSchema, FIELD_LIMITS, ID_PATTERN, type ConflictRecord } from './limits.js';
 import { addFields, type SchemaUpgradeStep } from './upgrade-step.js';
 
 export const TASK_STATUSES = ['todo', 'in-progress', 'done'] as const;
@@ -18,7 +18,35 @@ export const TASK_MERGE_FIELDS = [
   'order',
   'completedAt',
   'dueTime',
+  'startDate',
+  'repeat',
+  'reminder',
+  'reminderFiredAt',
 ] as const;
+
+/**
+ * Map-valued fields whose entries merge part by part (rule R4): each subtask's title, done state,
+ * order and removal carry their own clock (`clocks['subtasks.<id>.done']`), so two devices editing
+ * different subtasks, or different parts of one, both keep their edit. A subtask is never deleted
+ * from the map, only marked `removed`, so a concurrent edit cannot bring it back half-empty.
+ */
+export const TASK_ENTRY_FIELDS = { subtasks: ['title', 'done', 'order', 'removed'] } as const;
+export type SubtaskPart = (typeof TASK_ENTRY_FIELDS.subtasks)[number];
+
+export interface Subtask {
+  title: string;
+  done: boolean;
+  /** Manual sort key within the checklist. */
+  order: number;
+  /** Removed from the checklist (kept as a tombstone so merges stay per part). */
+  removed: boolean;
+}
+
+const DAY_PATTERN = '^(\\d{4}-\\d{2}-\\d{2})?$';
+/** The RRULEs the app writes (RFC 5545 without DTSTART), or '' for a task that does not repeat. */
+export const REPEAT_PATTERN = '^(FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[0-9A-Za-z,+-]+)*)?$';
+/** `''`, `at:<epoch ms>` or `before:<minutes before due>`. */
+export const REMINDER_PATTERN = '^(at:\\d{1,14}|before:\\d{1,5})?$';
 
 /** A local time of day `HH:MM` (24 h), or '' for none. Added in schema version 1. */
 export const DUE_TIME_PATTERN = '^(([01]\\d|2[0-3]):[0-5]\\d)?$';
@@ -30,7 +58,7 @@ export const DUE_TIME_PATTERN = '^(([01]\\d|2[0-3]):[0-5]\\d)?$';
  */
 export const taskSchema = {
   title: 'task',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -72,9 +100,37 @@ export const taskSchema = {
     completedAt: { type: 'number', minimum: 0, maximum: 1e14 },
     /** Local time of day `HH:MM`, or '' for none (v1; upgrades fill '' into older documents). */
     dueTime: { type: 'string', maxLength: 5, pattern: DUE_TIME_PATTERN },
+    /** v2: calendar day the task starts (shows from then on), or ''. */
+    startDate: { type: 'string', maxLength: 10, pattern: DAY_PATTERN },
+    /** v2: RRULE of a repeating task (its due date is the current occurrence), or ''. */
+    repeat: { type: 'string', maxLength: FIELD_LIMITS.repeatLength, pattern: REPEAT_PATTERN },
+    /** v2: the checklist, by subtask id. */
+    subtasks: {
+      type: 'object',
+      maxProperties: FIELD_LIMITS.subtaskCount,
+      propertyNames: { pattern: `^[0-9a-zA-Z_-]{1,${FIELD_LIMITS.subtaskIdLength}}$` },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'done', 'order', 'removed'],
+        properties: {
+          title: { type: 'string', minLength: 1, maxLength: FIELD_LIMITS.titleLength },
+          done: { type: 'boolean' },
+          order: { type: 'number', minimum: -1e15, maximum: 1e15 },
+          removed: { type: 'boolean' },
+        },
+      },
+    },
+    /** v2: when to remind (see REMINDER_PATTERN), or ''. */
+    reminder: { type: 'string', maxLength: 20, pattern: REMINDER_PATTERN },
+    /**
+     * v2: the trigger instant (epoch ms) of the reminder that was shown, by any device; the mark
+     * syncs, so a reminder fires once across the user's devices. 0 when none was shown.
+     */
+    reminderFiredAt: { type: 'number', minimum: 0, maximum: 1e14 },
     createdAt: { type: 'number', minimum: 0, maximum: 1e14 },
     updatedAt: { type: 'number', minimum: 0, maximum: 1e14, multipleOf: 1 },
-    clocks: clocksSchema(TASK_MERGE_FIELDS),
+    clocks: clocksWithEntriesSchema(TASK_MERGE_FIELDS, TASK_ENTRY_FIELDS, FIELD_LIMITS.subtaskCount),
     conflicts: conflictsSchema,
   },
   indexes: ['updatedAt'],
@@ -83,6 +139,11 @@ export const taskSchema = {
 /** How a task of each older schema version becomes the current one (step `to` = version it produces). */
 export const TASK_UPGRADES: readonly SchemaUpgradeStep[] = [
   { to: 1, description: "dueTime: local time of day 'HH:MM', '' for none", up: addFields({ dueTime: '' }) },
+  {
+    to: 2,
+    description: 'startDate, repeat (RRULE), subtasks (per-part merged checklist), reminder, reminderFiredAt',
+    up: addFields({ startDate: '', repeat: '', subtasks: {}, reminder: '', reminderFiredAt: 0 }),
+  },
 ];
 
 export interface Task {
@@ -101,8 +162,15 @@ export interface Task {
    * upgrade fills ''); optional in the type only so documents built for v0 still type-check.
    */
   dueTime?: string;
+  /** Schema v2 fields (filled by the v1 → v2 upgrade; optional in the type for the same reason). */
+  startDate?: string;
+  repeat?: string;
+  subtasks?: Record<string, Subtask>;
+  reminder?: string;
+  reminderFiredAt?: number;
   createdAt: number;
   updatedAt: number;
-  clocks: Partial<Record<(typeof TASK_MERGE_FIELDS)[number] | 'deleted', string>>;
+  /** One clock per merge field and the tombstone, and one per subtask part (`subtasks.<id>.<part>`). */
+  clocks: Partial<Record<(typeof TASK_MERGE_FIELDS)[number] | 'deleted' | `subtasks.${string}.${SubtaskPart}`, string>>;
   conflicts: ConflictRecord[];
 }

@@ -16,26 +16,32 @@ describe('schema versions (SPEC, "Versions")', () => {
     expect(SCHEMA_HISTORY.tasks.version).toBe(taskSchema.version);
   });
 
-  it('tasks are at v1 and the server accepts v0 and v1 pushes', () => {
-    expect(taskSchema.version).toBe(1);
+  it('tasks are at v2, lists at v1, and the server accepts pushes from v0 on (the last deployed app)', () => {
+    expect(taskSchema.version).toBe(2);
     expect(minSchemaVersion('tasks')).toBe(0);
     expect(minSchemaVersion('lists')).toBe(0);
   });
 
-  it('upgrades a v0 task by adding dueTime, and leaves a v1 task as it is (the same object)', () => {
+  const V2_DEFAULTS = { startDate: '', repeat: '', subtasks: {}, reminder: '', reminderFiredAt: 0 };
+
+  it('upgrades a v0 task by adding dueTime and the v2 fields, and leaves a v2 task as it is (the same object)', () => {
     const v0 = { id: 'a', title: 'x' };
-    expect(upgradeDoc('tasks', v0)).toEqual({ id: 'a', title: 'x', dueTime: '' });
+    expect(upgradeDoc('tasks', v0)).toEqual({ id: 'a', title: 'x', dueTime: '', ...V2_DEFAULTS });
     expect(v0).toEqual({ id: 'a', title: 'x' });
     const v1 = { id: 'a', title: 'x', dueTime: '09:30' };
-    expect(upgradeDoc('tasks', v1)).toBe(v1);
-    expect(upgradeDoc('tasks', v0, 1)).toBe(v0);
+    expect(upgradeDoc('tasks', v1, 1)).toEqual({ ...v1, ...V2_DEFAULTS });
+    const v2 = { ...v1, ...V2_DEFAULTS, repeat: 'FREQ=DAILY' };
+    expect(upgradeDoc('tasks', v2)).toBe(v2);
+    expect(upgradeDoc('tasks', v0, 2)).toBe(v0);
   });
 
   it('the RxDB migration strategies are the same steps', () => {
     const strategies = migrationStrategies('tasks');
-    expect(Object.keys(strategies)).toEqual(['1']);
+    expect(Object.keys(strategies)).toEqual(['1', '2']);
     expect(strategies[1]!({ id: 'a' })).toEqual({ id: 'a', dueTime: '' });
-    expect(migrationStrategies('lists')).toEqual({});
+    expect(strategies[2]!({ id: 'a', dueTime: '' })).toEqual({ id: 'a', dueTime: '', ...V2_DEFAULTS });
+    expect(Object.keys(migrationStrategies('lists'))).toEqual(['1']);
+    expect(migrationStrategies('lists')[1]!({ id: 'l' })).toEqual({ id: 'l', icon: '' });
   });
 
   it('addFields is idempotent and never shares a default between documents', () => {

@@ -15,9 +15,11 @@ export const SCHEMA_HISTORY: Record<VersionedCollection, { version: number; upgr
 
 /**
  * How many schema versions behind the current one a device may be and still push (SPEC,
- * "Versions"): N and N-1 are served, so a device offline across one deploy loses nothing.
+ * "Versions"): N, N-1 and N-2 are served. Tasks v1 (dueTime) and v2 (start date, repeat, subtasks,
+ * reminders) ship in the same release, so the last deployed app is still at v0: a device offline
+ * across that one deploy must lose nothing. Every step is additive, so v0 pushes upgrade twice.
  */
-export const SCHEMA_VERSIONS_SUPPORTED_BEHIND = 1;
+export const SCHEMA_VERSIONS_SUPPORTED_BEHIND = 2;
 
 /** The oldest schema version of `collection` the server accepts pushes in. */
 export function minSchemaVersion(collection: VersionedCollection): number {

@@ -2,6 +2,7 @@ import {
   encodeHlc,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
+  taskSchema,
   type HelloEvent,
   type HybridLogicalClock,
   type Task,
@@ -93,7 +94,7 @@ describe('Versions: the server serves schema N and N-1, protocol MIN..N (SPEC, "
 
     const upgraded = await openApp(server.url, account, installation, { session });
     open.push(upgraded);
-    expect(upgraded.db.tasks.schema.version).toBe(1);
+    expect(upgraded.db.tasks.schema.version).toBe(taskSchema.version);
     const migrated = await upgraded.tasks();
     expect(migrated.length).toBe(51);
     for (const task of migrated) expect(task.dueTime).toBe(task.id === 'shared' ? '09:30' : '');
@@ -145,7 +146,9 @@ describe('Versions: the server serves schema N and N-1, protocol MIN..N (SPEC, "
       const pulled = (await emitRaw(raw, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 10 })) as {
         documents: Task[];
       };
-      expect(pulled.documents).toEqual([{ ...doc, dueTime: '' }]);
+      // Every later step's "not set" value (v1: dueTime; v2: start date, repeat, subtasks, reminder).
+      const notSet = { dueTime: '', startDate: '', repeat: '', subtasks: {}, reminder: '', reminderFiredAt: 0 };
+      expect(pulled.documents).toEqual([{ ...doc, ...notSet }]);
     } finally {
       raw.disconnect();
     }
@@ -158,7 +161,7 @@ describe('Versions: the server serves schema N and N-1, protocol MIN..N (SPEC, "
     try {
       const ack = await emitRaw(raw, 'sync:push', {
         collection: 'tasks',
-        schemaVersion: 2,
+        schemaVersion: taskSchema.version + 1,
         rows: [{ newDocumentState: { id: 'x' } }],
       });
       expect(ack).toMatchObject({ error: { reason: 'server-outdated' } });

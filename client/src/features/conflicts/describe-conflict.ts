@@ -12,6 +12,11 @@ const FIELD_LABELS: Record<string, string> = {
   listId: 'List',
   order: 'Position',
   completedAt: 'Completion time',
+  startDate: 'Start date',
+  repeat: 'Repeat',
+  reminder: 'Reminder',
+  reminderFiredAt: 'Reminder shown',
+  icon: 'Icon',
   deleted: 'Deletion',
   name: 'Name',
   color: 'Colour',
@@ -37,7 +42,11 @@ function display(value: unknown): string {
 export function describeConflict(conflict: ConflictRecord, deviceNode: string) {
   const mine = decodeHlc(conflict.lostClock).node === deviceNode;
   return {
-    fieldLabel: FIELD_LABELS[conflict.field] ?? conflict.field,
+    fieldLabel:
+      FIELD_LABELS[conflict.field] ??
+      (conflict.field.startsWith('subtasks.')
+        ? `Subtask ${conflict.field.split('.')[2] ?? ''}`.trim()
+        : conflict.field),
     lostText: display(parseLost(conflict)),
     whose: mine ? 'your' : "another device's",
   };
@@ -62,6 +71,10 @@ export function restorePatch(conflict: ConflictRecord): TaskPatch | undefined {
     listId: (v) => typeof v === 'string',
     order: (v) => typeof v === 'number',
     completedAt: (v) => typeof v === 'number',
+    startDate: (v) => typeof v === 'string',
+    repeat: (v) => typeof v === 'string',
+    reminder: (v) => typeof v === 'string',
+    reminderFiredAt: (v) => typeof v === 'number',
   };
   if (!ok[field](value)) return undefined;
   const patch = { [field]: value } as TaskPatch;
