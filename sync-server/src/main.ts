@@ -7,6 +7,7 @@ import { createRedisRevokedSessionStore } from './auth/session-revocations.js';
 import { createLocalFanout, type Fanout } from './fanout/fanout.js';
 import { createRedisFanout, redisConnectionOptions } from './fanout/redis-fanout.js';
 import { createServer } from './http/create-server.js';
+import { createErrorReporter } from './observability/error-reporting.js';
 import { createLogger } from './observability/logger.js';
 import { createRedisAuthRateLimiter, createRedisEventRateLimiter } from './replication/rate-limiters.js';
 import { createMetrics } from './observability/metrics.js';
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
       cache: createRedisCache(pub),
     };
   }
-  const server = createServer({ config, documents, accounts, fanout, logger, metrics, ...redisDeps });
+  const errorReporter = await createErrorReporter(config.errorReportingDsn, logger);
+  const server = createServer({ config, documents, accounts, fanout, logger, metrics, errorReporter, ...redisDeps });
   const port = await server.listen(config.port, config.host);
   logger.info(
     { port, host: config.host, store: stores.kind, fanout: fanout.kind },

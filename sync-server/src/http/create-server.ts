@@ -16,7 +16,8 @@ import { SessionRevocations, type RevokedSessionStore } from '../auth/session-re
 import type { Config } from '../config/config.js';
 import { disconnectSession } from '../fanout/cluster-ops.js';
 import type { Fanout } from '../fanout/fanout.js';
-import { httpMetrics } from '../observability/http-metrics.js';
+import type { ErrorReporter } from '../observability/error-reporting.js';
+import { httpMetrics, rememberRouteBase } from '../observability/http-metrics.js';
 import { createHttpLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, metricsHandler, type Metrics } from '../observability/metrics.js';
 import { attachSocketHandlers, type SyncServer } from '../replication/socket-handlers.js';
@@ -57,6 +58,8 @@ export interface ServerDeps {
   activity?: ActivityCounter;
   /** Cache of the admin stats (Redis when scaled). */
   cache?: TtlCache;
+  /** Unexpected errors (5xx, failed sync events) besides the log; off unless SENTRY_DSN is set. */
+  errorReporter?: ErrorReporter;
   now?: () => number;
   /** Password hashing cost; lowered only by tests. */
   scryptParams?: ScryptParams;
@@ -120,6 +123,11 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   const sync = new SyncService(timedCommits(documents, metrics), fanout, {
     maxClockSkewMs: config.maxClockSkewMs,
     now: deps.now,
+    // A device fetched buckets because its digest differed from the server's (rule R9): a bug somewhere.
+    onRepair: (userId, collection, buckets) => {
+      metrics.repairs.inc({ cause: 'digest-mismatch' });
+      logger.warn({ userId, collection, buckets }, 'device repairs a divergence from the server digest');
+    },
   });
   const originAllowed = createOriginPolicy(config.corsOrigins);
 
@@ -198,10 +206,10 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  for (const { prefix, router } of apiRouters) app.use(prefix, router);
+  for (const { prefix, router } of apiRouters) app.use(prefix, rememberRouteBase, router);
   app.use('/api', apiNotFound);
   serveClient(app, config.clientDistDir, logger);
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, deps.errorReporter));
 
   const httpServer = createHttpServer(app);
   io.attach(httpServer);
@@ -235,6 +243,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     revocations,
     maxSocketsPerUser: config.maxSocketsPerUser,
     activity,
+    onUnexpectedError: deps.errorReporter && ((error, event) => deps.errorReporter?.capture(error, { event })),
     isShuttingDown,
     now: deps.now,
     maxClockSkewMs: config.maxClockSkewMs,

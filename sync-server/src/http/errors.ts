@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { TaskmasterError, type ErrorBody } from '@taskmaster/shared-schema';
 import { describeZodError } from '../validation/validate.js';
+import type { ErrorReporter } from '../observability/error-reporting.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Errors raised by express.json (body-parser) carry a `type` and a status. */
@@ -47,7 +48,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
  * The one Express error middleware. Expected failures answer with their reason; anything else is
  * logged with its stack and answered with a generic 500 so internals never leak to clients.
  */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+export function createErrorHandler(logger: Logger, reporter?: Pick<ErrorReporter, 'capture'>): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
       next(err); // Express closes the connection; nothing sensible can be sent any more.
@@ -56,8 +57,10 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body } = toErrorResponse(err);
     // pino-http's per-request logger carries the request id (`req.id`, also sent as X-Request-Id).
     const log = (req as { log?: Logger }).log ?? logger;
-    if (status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else log.debug({ reason: body.error.reason, method: req.method, url: req.originalUrl }, 'request rejected');
+    if (status >= 500) {
+      log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+      reporter?.capture(err, { method: req.method, route: req.baseUrl + String(req.route?.path ?? '') });
+    } else log.debug({ reason: body.error.reason, method: req.method, url: req.originalUrl }, 'request rejected');
     res.status(status).json(body);
   };
 }

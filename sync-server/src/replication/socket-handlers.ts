@@ -50,6 +50,8 @@ export interface SocketHandlerOptions {
   /** Per-connection event limiter; pass a Redis-backed one when scaled. */
   rateLimiter?: RateLimiterAbstract;
   revocations?: RevokedSessionCheck;
+  /** Unexpected failures of sync events (the error reporter). */
+  onUnexpectedError?: (error: unknown, event: string) => void;
   /** Sync activity for the admin stats (pushes, pulls, conflicts per minute). */
   activity?: { record(kind: 'push' | 'pull' | 'conflict', count?: number): void };
   /** Open connections allowed per user on this instance (default 20). */
@@ -64,7 +66,7 @@ export interface SocketHandlerOptions {
   >;
 }
 
-const SYNC_EVENTS = new Set<string>(['sync:pull', 'sync:push']);
+const SYNC_EVENTS = new Set<string>(['sync:pull', 'sync:push', 'sync:digest', 'sync:bucket']);
 const KNOWN_COLLECTIONS = new Set<string>(COLLECTION_NAMES);
 
 function toErrorBody(error: unknown): ErrorBody {
@@ -267,7 +269,7 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
       );
     });
 
-    const handle = <R>(name: 'pull' | 'push', run: (payload: unknown) => Promise<R>) => {
+    const handle = <R>(name: 'pull' | 'push' | 'digest' | 'bucket', run: (payload: unknown) => Promise<R>) => {
       return async (payload: unknown, reply: (response: R | ErrorBody) => void) => {
         const tracked = name === 'push';
         if (tracked) inFlight += 1;
@@ -281,13 +283,15 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
           socket.data.lastSyncAt = now();
         } catch (error) {
           outcome = error instanceof TaskmasterError ? error.reason : 'internal';
-          if (!(error instanceof TaskmasterError)) log.error({ err: error, event: name }, 'sync event failed');
-          else log.debug({ event: name, reason: error.reason }, 'sync event rejected');
+          if (!(error instanceof TaskmasterError)) {
+            log.error({ err: error, event: name }, 'sync event failed');
+            options.onUnexpectedError?.(error, name);
+          } else log.debug({ event: name, reason: error.reason }, 'sync event rejected');
           reply(toErrorBody(error));
         } finally {
           metrics?.syncEvents.inc({ event: name, outcome });
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          if (outcome === 'ok') {
+          if (outcome === 'ok' && (name === 'pull' || name === 'push')) {
             const collection = (payload as { collection: string }).collection;
             (tracked ? metrics?.pushDuration : metrics?.pullDuration)?.observe({ collection }, seconds);
           }
@@ -328,6 +332,15 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
         }
         return response;
       }),
+    );
+    // Divergence check and repair (rule R9): read-only, answered from the store.
+    socket.on(
+      'sync:digest',
+      handle('digest', (payload) => sync.digest(userId, payload)),
+    );
+    socket.on(
+      'sync:bucket',
+      handle('bucket', (payload) => sync.bucket(userId, payload)),
     );
   });
 
