@@ -1,5 +1,7 @@
 import {
+  DEFAULT_MAX_CLOCK_SKEW_MS,
   PROTOCOL_LIMITS,
+  restampAfter,
   type ChangeEvent,
   type CollectionName,
   type HybridLogicalClock,
@@ -37,6 +39,13 @@ export interface CollectionReplicationOptions {
   retryTimeMs?: number;
   /** Called with the documents the server acknowledged (durably stored). */
   onPushed?: (docs: { id: string; updatedAt: number }[]) => void;
+  /** The server's bound on clock stamps, from `sync:hello` (rule R8). */
+  maxClockSkewMs?: () => number;
+  /**
+   * The server no longer takes this schema version: the app must be updated. The push then waits
+   * (its writes stay pending on the device) until the replication stops.
+   */
+  onUpgradeRequired?: (message: string) => void;
 }
 
 function maxClock(doc: SyncDoc): string | undefined {
@@ -77,9 +86,11 @@ export class CollectionReplication {
   private pullsInFlight = 0;
 
   readonly name: CollectionName;
+  private readonly options: CollectionReplicationOptions;
 
   constructor(options: CollectionReplicationOptions) {
     this.name = options.name;
+    this.options = options;
     const { transport, name, clock } = options;
     this.state = replicateRxCollection<SyncDoc, SyncCheckpoint>({
       collection: options.collection as unknown as RxCollection<SyncDoc>,
@@ -119,7 +130,7 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
-          const response = await this.pushUntilAccepted(transport, {
+          const { response, restamped } = await this.pushUntilAccepted(transport, {
             collection: name,
             // The documents' schema version; the server upgrades older ones (SPEC, "Versions").
             schemaVersion: options.collection.schema.version,
@@ -131,7 +142,12 @@ export class CollectionReplication {
           options.onPushed?.(
             rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })),
           );
-          return response.conflicts as WithDeleted<SyncDoc>[];
+          // Re-stamped rows (rule R8) come back as conflicts, so RxDB writes the stamps the server
+          // holds into the local copy; a merged state the server returned for the same row wins.
+          const conflicts = response.conflicts as WithDeleted<SyncDoc>[];
+          const merged = new Set(conflicts.map((doc) => doc.id));
+          for (const doc of restamped) if (!merged.has(doc.id)) conflicts.push(doc as WithDeleted<SyncDoc>);
+          return conflicts;
         },
       },
     });
@@ -144,7 +160,11 @@ export class CollectionReplication {
    * they would never be pushed (rule R1). Only a permanent rejection of the data, or the replication
    * being stopped, ends this with an error.
    */
-  private async pushUntilAccepted(transport: SyncTransport, request: PushRequest): Promise<PushResponse> {
+  private async pushUntilAccepted(
+    transport: SyncTransport,
+    request: PushRequest,
+  ): Promise<{ response: PushResponse; restamped: SyncDoc[] }> {
+    const restamped = new Map<string, SyncDoc>();
     for (;;) {
       if (this.state.isStopped()) throw new Error('replication stopped');
       if (!transport.connected) {
@@ -152,12 +172,52 @@ export class CollectionReplication {
         continue;
       }
       try {
-        return await requestPush(transport, request);
+        return { response: await requestPush(transport, request), restamped: [...restamped.values()] };
       } catch (error) {
         if (error instanceof SyncRequestError && PERMANENT_PUSH_ERRORS.has(error.reason)) throw error;
+        if (error instanceof SyncRequestError && error.reason === 'clock-skew' && error.serverTime !== undefined) {
+          request = this.restamp(request, error.serverTime, restamped);
+          continue;
+        }
+        if (error instanceof SyncRequestError && error.reason === 'upgrade-required') {
+          this.options.onUpgradeRequired?.(error.message);
+          await this.stopped();
+          continue;
+        }
         await new Promise((resolve) => setTimeout(resolve, transport.connected ? 250 : 0));
       }
     }
+  }
+
+  /**
+   * Rule R8: the server refused stamps too far past its clock (this device's clock was ahead when
+   * they were made, e.g. offline before any correction). The clock is corrected by the server's time,
+   * and exactly the stamps the server refuses are replaced by fresh ones: the values stay, only the
+   * time they claim moves to now, so no write is lost and none pins its field in the future.
+   */
+  private restamp(request: PushRequest, serverTime: number, restamped: Map<string, SyncDoc>): PushRequest {
+    const maxSkew = this.options.maxClockSkewMs?.() ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    this.options.clock.syncTo(serverTime, maxSkew);
+    const limit = serverTime + maxSkew;
+    const rows = request.rows.map((row) => {
+      const doc = row.newDocumentState;
+      const clocks = restampAfter(doc.clocks, limit, () => this.options.clock.now());
+      if (clocks === doc.clocks) return row;
+      const next = { ...doc, clocks } as SyncDoc;
+      restamped.set(next.id, next);
+      return { ...row, newDocumentState: next };
+    });
+    return { ...request, rows } as PushRequest;
+  }
+
+  /** Resolves when the replication is stopped (cancelled). */
+  private stopped(): Promise<void> {
+    return new Promise((resolve) => {
+      const subscription = this.state.canceled$.pipe(filter(Boolean)).subscribe(() => {
+        resolve();
+        queueMicrotask(() => subscription.unsubscribe());
+      });
+    });
   }
 
   /** Resolves on the socket's next connect, or when the replication is stopped. */

@@ -1,4 +1,9 @@
-import { COLLECTION_NAMES, type HybridLogicalClock } from '@taskmaster/shared-schema';
+import {
+  COLLECTION_NAMES,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  PROTOCOL_VERSION,
+  type HybridLogicalClock,
+} from '@taskmaster/shared-schema';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { TaskmasterDatabase } from '../db/database.js';
@@ -22,6 +27,11 @@ export interface SyncState {
   pending: number;
   lastSyncedAt: number | null;
   error?: string;
+  /**
+   * The server no longer serves this build (`upgrade-required`): sync stops, nothing is lost (local
+   * writes stay pending), and the app asks the user to update (SPEC, "Versions").
+   */
+  upgradeRequired?: { message: string; minProtocol?: number };
 }
 
 export interface SyncOptions {
@@ -79,7 +89,19 @@ export function startSync(options: SyncOptions): SyncHandle {
     const userId = session.user?.id ?? 'anonymous';
     const transport: SyncTransport =
       options.transport ??
-      createSocketIoTransport({ url: options.url, tokens: session, socketOptions: options.socketOptions });
+      createSocketIoTransport({
+        url: options.url,
+        tokens: session,
+        socketOptions: options.socketOptions,
+        handshake: () => ({ protocol: PROTOCOL_VERSION }),
+      });
+    // From `sync:hello` (rule R8); the default until a server says otherwise.
+    let maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS;
+    const upgradeRequired = (info: { message: string; minProtocol?: number }) => {
+      // Never reconnect in a loop: this build cannot sync until the app is updated.
+      update({ status: 'error', error: 'upgrade-required', upgradeRequired: info });
+      transport.disconnect();
+    };
     for (const name of COLLECTION_NAMES) {
       const replication = new CollectionReplication({
         collection: db[name],
@@ -89,6 +111,8 @@ export function startSync(options: SyncOptions): SyncHandle {
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
         onPushed: (docs) => clearPending(db, name, docs),
+        maxClockSkewMs: () => maxClockSkewMs,
+        onUpgradeRequired: (message) => upgradeRequired({ message }),
       });
       replications.push(replication);
       replication.state.error$.subscribe((error) => update({ status: 'error', error: error.message }));
@@ -111,8 +135,19 @@ export function startSync(options: SyncOptions): SyncHandle {
       for (const replication of replications) void replication.state.pause();
       update({ status: 'offline' });
     });
-    transport.on('connect_error', ({ reason }) => {
+    transport.on('sync:hello', (hello) => {
+      // The first message on a connection, before any acknowledgement: later stamps, and the
+      // judgement of stamps received, follow the server's clock (rule R8).
+      maxClockSkewMs = hello.maxClockSkewMs;
+      clock.syncTo(hello.serverTime, hello.maxClockSkewMs);
+    });
+    transport.on('connect_error', ({ reason, message, data }) => {
       if (stopped) return;
+      if (reason === 'upgrade-required') {
+        const minProtocol = typeof data?.minProtocol === 'number' ? data.minProtocol : undefined;
+        upgradeRequired({ message, minProtocol });
+        return;
+      }
       if (reason === 'token-expired' || reason === 'unauthorized') {
         // Handshake refused for the token: refresh it, then connect again (Socket.IO does not retry
         // middleware errors by itself).

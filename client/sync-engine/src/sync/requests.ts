@@ -1,15 +1,26 @@
-import type { Ack, PullRequest, PullResponse, PushRequest, PushResponse } from '@taskmaster/shared-schema';
+import type {
+  Ack,
+  ErrorDetails,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '@taskmaster/shared-schema';
 import { isErrorBody, PROTOCOL_LIMITS } from '@taskmaster/shared-schema';
 import { TransportError, type SyncTransport } from './transport.js';
 
 /** A sync request the server refused; `reason` is the protocol's kebab-case error reason. */
 export class SyncRequestError extends Error {
   override readonly name = 'SyncRequestError';
+  /** `clock-skew`: the server's clock when it refused (rule R8). */
+  readonly serverTime?: number;
   constructor(
     readonly reason: string,
     message: string,
+    details: ErrorDetails = {},
   ) {
     super(message);
+    if (typeof details.serverTime === 'number') this.serverTime = details.serverTime;
   }
 }
 
@@ -17,7 +28,7 @@ const ACK_TIMEOUT_MS = 15_000;
 const encoder = new TextEncoder();
 
 function unwrap<T>(response: Ack<T>): T {
-  if (isErrorBody(response)) throw new SyncRequestError(response.error.reason, response.error.message);
+  if (isErrorBody(response)) throw new SyncRequestError(response.error.reason, response.error.message, response.error);
   return response;
 }
 
