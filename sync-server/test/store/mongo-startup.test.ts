@@ -33,59 +33,70 @@ describe('MongoStore start-up and filters: mongodb (emulated replica set)', () =
     }
   });
 
-  it('the server process exits with that message when MONGODB_URI names a standalone server', async () => {
-    await ensureBuilt();
-    const standalone = await startMongoDouble({ replicaSet: null });
-    const dir = mkdtempSync(join(tmpdir(), 'taskmaster-standalone-'));
-    try {
-      const child = spawnChild(process.execPath, [DIST_MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          HOST: '127.0.0.1',
-          PORT: '0',
-          DATA_DIR: dir,
-          JWT_SECRET: TEST_JWT_SECRET,
-          MONGODB_URI: standalone.uri,
-        },
-      });
-      const exit = await child.exited;
-      expect(exit.code).toBe(1);
-      expect(child.output.join('\n')).toMatch(/transactions need a replica set/);
-    } finally {
-      await standalone.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'the server process exits with that message when MONGODB_URI names a standalone server',
+    { timeout: 150_000 },
+    async () => {
+      await ensureBuilt();
+      const standalone = await startMongoDouble({ replicaSet: null });
+      const dir = mkdtempSync(join(tmpdir(), 'taskmaster-standalone-'));
+      try {
+        const child = spawnChild(process.execPath, [DIST_MAIN], {
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: 'test',
+            LOG_LEVEL: 'silent',
+            HOST: '127.0.0.1',
+            PORT: '0',
+            DATA_DIR: dir,
+            JWT_SECRET: TEST_JWT_SECRET,
+            MONGODB_URI: standalone.uri,
+          },
+        });
+        const exit = await child.exited;
+        expect(exit.code).toBe(1);
+        expect(child.output.join('\n')).toMatch(/transactions need a replica set/);
+      } finally {
+        await standalone.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it('with MONGODB_URI set, the server says it stores in MongoDB, and a registered account is there', async () => {
-    const double = await shared.get();
-    const dir = mkdtempSync(join(tmpdir(), 'taskmaster-mongo-main-'));
-    const instance = await startInstance({
-      name: 'mongo-main',
-      dataDir: dir,
-      env: { MONGODB_URI: double.uri.replace('/taskmaster?', '/taskmaster_main?'), LOG_LEVEL: 'info' },
-    });
-    try {
-      const listening = instance.logs().find((l) => l.includes('TaskMaster listening'))!;
-      expect(JSON.parse(listening)).toMatchObject({ store: 'mongodb' });
-      const response = await fetch(`${instance.url}/api/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'mongo-main@example.com', password: 'correct horse battery staple 42' }),
+  it(
+    'with MONGODB_URI set, the server says it stores in MongoDB, and a registered account is there',
+    { timeout: 150_000 },
+    async () => {
+      const double = await shared.get();
+      const dir = mkdtempSync(join(tmpdir(), 'taskmaster-mongo-main-'));
+      const instance = await startInstance({
+        name: 'mongo-main',
+        dataDir: dir,
+        env: { MONGODB_URI: double.uri.replace('/taskmaster?', '/taskmaster_main?'), LOG_LEVEL: 'info' },
       });
-      expect(response.status).toBe(201);
-      const { MongoClient } = await import('mongodb');
-      const client = new MongoClient(double.uri);
-      const user = await client.db('taskmaster_main').collection('users').findOne({ email: 'mongo-main@example.com' });
-      await client.close();
-      expect(user).toMatchObject({ email: 'mongo-main@example.com', role: 'user' });
-    } finally {
-      await instance.signal('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      try {
+        const listening = instance.logs().find((l) => l.includes('TaskMaster listening'))!;
+        expect(JSON.parse(listening)).toMatchObject({ store: 'mongodb' });
+        const response = await fetch(`${instance.url}/api/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'mongo-main@example.com', password: 'correct horse battery staple 42' }),
+        });
+        expect(response.status).toBe(201);
+        const { MongoClient } = await import('mongodb');
+        const client = new MongoClient(double.uri);
+        const user = await client
+          .db('taskmaster_main')
+          .collection('users')
+          .findOne({ email: 'mongo-main@example.com' });
+        await client.close();
+        expect(user).toMatchObject({ email: 'mongo-main@example.com', role: 'user' });
+      } finally {
+        await instance.signal('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('no value from a request reaches a filter as an object: the builders refuse operator objects', async () => {
     const { stores, cleanup } = await freshMongoStores((await shared.get()).uri);
