@@ -1,4 +1,5 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
+import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
 import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
@@ -6,12 +7,13 @@ import { EmptyState } from '../features/tasks/EmptyState';
 import { QuickAdd } from '../features/tasks/QuickAdd';
 import { TaskList as TaskListView } from '../features/tasks/TaskList';
 import { Toolbar } from '../features/tasks/Toolbar';
-import { collectTags, isOverdue, localDay, queryTasks, type Scope } from '../features/tasks/task-query';
+import { collectTags, countOpen, localDay, type Scope } from '../features/tasks/task-query';
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from './lazy-component';
 import { useScope, useViewPrefs } from './route';
 import type { TaskActions } from './task-actions';
+import { useTaskView } from './use-collections';
 import { useTaskCommands } from './use-task-commands';
 
 export interface TaskAppProps {
@@ -22,6 +24,8 @@ export interface TaskAppProps {
   deviceNode: string;
   email: string;
   onSignOut: () => void;
+  /** The local database: the view's tasks come from its query. Without it (component tests), from `tasks`. */
+  db?: TaskmasterDatabase | null;
 }
 
 // Not needed to show the list: each loads the first time it opens (and the editor when the page is idle).
@@ -51,7 +55,7 @@ function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
 }
 
 /** The signed-in application: sidebar, task list, editor and dialogs over the local database. */
-export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSignOut }: TaskAppProps) {
+export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSignOut, db }: TaskAppProps) {
   const [scope, navigate] = useScope();
   const [prefs, setPrefs] = useViewPrefs();
   const [search, setSearch] = useState('');
@@ -68,22 +72,12 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
     () => [...lists].filter((l) => !l.archived).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name)),
     [lists],
   );
-  const visible = useMemo(
-    () => queryTasks(tasks, { scope, status: prefs.status, sort: prefs.sort, search: deferredSearch, today }),
-    [tasks, scope, prefs.status, prefs.sort, deferredSearch, today],
+  const visible = useTaskView(
+    db,
+    { scope, status: prefs.status, sort: prefs.sort, search: deferredSearch, today },
+    tasks,
   );
-  const counts = useMemo(() => {
-    const open = tasks.filter((t) => t.status !== 'done');
-    const byList: Record<string, number> = {};
-    for (const t of open) if (t.listId) byList[t.listId] = (byList[t.listId] ?? 0) + 1;
-    return {
-      all: open.length,
-      today: open.filter((t) => t.dueDate !== '' && t.dueDate <= today).length,
-      overdue: open.filter((t) => isOverdue(t, today)).length,
-      inbox: open.filter((t) => t.listId === '').length,
-      lists: byList,
-    };
-  }, [tasks, today]);
+  const counts = useMemo(() => countOpen(tasks, today), [tasks, today]);
   const tags = useMemo(() => collectTags(tasks), [tasks]);
   const hasConflicts = useMemo(() => tasks.some((t) => t.conflicts.length > 0), [tasks]);
   const editing = editingId ? tasks.find((t) => t.id === editingId) : undefined;
@@ -109,6 +103,17 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
 
   return (
     <div className={`app${editing ? ' app--editing' : ''}${sidebarOpen ? ' app--sidebar-open' : ''}`}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // The URL hash is the route: move the focus without touching it.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to tasks
+      </a>
       <Header
         search={search}
         onSearch={setSearch}
@@ -140,7 +145,7 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
           if (scope.kind === 'list' && scope.listId === list.id) go({ kind: 'inbox' });
         }}
       />
-      <main className="main" aria-labelledby="view-title">
+      <main className="main" id="main" tabIndex={-1} aria-labelledby="view-title">
         <div className="main__inner">
           <Toolbar
             title={scopeTitle(scope, sortedLists)}

@@ -76,6 +76,7 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     return <div className="splash" aria-busy="true" aria-label="Loading your tasks" />;
   return (
     <TaskApp
+      db={opened.db}
       tasks={data.tasks}
       lists={data.lists}
       actions={actions}

@@ -1,17 +1,48 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import { arrangeView, matchesSearch, queryTasks, viewQuery, type TaskQuery } from '../features/tasks/task-query';
 
 export interface LocalData {
-  tasks: Task[];
-  lists: TaskList[];
+  tasks: readonly Task[];
+  lists: readonly TaskList[];
   /** False until the first query result arrived from IndexedDB. */
   ready: boolean;
 }
 
+/** The part of an RxDocument read here: its stored data, one object per revision. */
+interface StoredDocument {
+  readonly _data: object;
+}
+
+const plainByRevision = new WeakMap<object, object>();
+
+/**
+ * The document's fields (without RxDB's `_rev`, `_meta`, …) as a frozen object, made once per
+ * revision: a query emission after one change re-reads one document, not all of them, and an
+ * unchanged task keeps its identity, so memoized rows skip re-rendering. Nested values (tags,
+ * clocks, conflicts) are shared with RxDB's copy, as `toJSON()` shares them, and are deep-frozen in
+ * development builds by RxDB's dev-mode: nothing in the UI may mutate a task; the top level is
+ * frozen here in every build so that a mutation fails the same way in production as in development.
+ */
+export function plainDocument<T>(doc: StoredDocument): T {
+  const data = doc._data;
+  let plain = plainByRevision.get(data);
+  if (!plain) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(data)) if (!key.startsWith('_')) copy[key] = value;
+    plain = Object.freeze(copy);
+    plainByRevision.set(data, plain);
+  }
+  return plain as T;
+}
+
+const plainDocuments = <T>(docs: readonly StoredDocument[]): T[] => docs.map((doc) => plainDocument<T>(doc));
+
 /**
  * Reactive queries over the local database: the UI reads only IndexedDB, never the network, and
- * re-renders on every local, other-tab or replicated change.
+ * re-renders on every local, other-tab or replicated change. All tasks feed the sidebar's counts;
+ * the displayed view has its own query ({@link useTaskView}).
  */
 export function useCollections(db: TaskmasterDatabase | null): LocalData {
   const [data, setData] = useState<LocalData>({ tasks: [], lists: [], ready: false });
@@ -23,11 +54,11 @@ export function useCollections(db: TaskmasterDatabase | null): LocalData {
       if (tasks && lists) setData({ tasks, lists, ready: true });
     };
     const a = db.tasks.find().$.subscribe((docs) => {
-      tasks = docs.map((doc) => doc.toMutableJSON() as Task);
+      tasks = plainDocuments<Task>(docs);
       emit();
     });
     const b = db.lists.find().$.subscribe((docs) => {
-      lists = docs.map((doc) => doc.toMutableJSON() as TaskList);
+      lists = plainDocuments<TaskList>(docs);
       emit();
     });
     return () => {
@@ -36,4 +67,44 @@ export function useCollections(db: TaskmasterDatabase | null): LocalData {
     };
   }, [db]);
   return data;
+}
+
+interface ViewResult {
+  key: string;
+  sorted: readonly Task[];
+}
+
+/**
+ * The tasks of the current view, in display order, from the view's own RxDB query
+ * ({@link viewQuery}): selected and sorted by the database and kept up to date per change, then
+ * arranged in one linear pass. Until the query for a new view has answered (one IndexedDB read
+ * after navigating), and when there is no database (component tests), the same order is computed
+ * from `all` with {@link queryTasks}, so the view never shows the previous scope's tasks.
+ */
+export function useTaskView(
+  db: TaskmasterDatabase | null | undefined,
+  query: TaskQuery,
+  all: readonly Task[],
+): readonly Task[] {
+  const { scope, status, sort, today, search } = query;
+  const key = JSON.stringify([scope, status, sort, today]);
+  const [result, setResult] = useState<ViewResult | null>(null);
+  useEffect(() => {
+    if (!db) return undefined;
+    const subscription = db.tasks
+      .find(viewQuery({ scope, status, sort, today }))
+      .$.subscribe((docs) => setResult({ key, sorted: plainDocuments<Task>(docs) }));
+    return () => subscription.unsubscribe();
+    // `key` stands for scope, status, sort and today.
+  }, [db, key]);
+  const fresh = db && result?.key === key ? result.sorted : null;
+  const arranged = useMemo(() => (fresh ? arrangeView(fresh, sort) : null), [fresh, sort]);
+  // Only computed while the query has not answered: `all` changes on every write, `arranged` then not.
+  const fallbackSource = arranged ? null : all;
+  const fallback = useMemo(
+    () => (fallbackSource ? queryTasks(fallbackSource, { scope, status, sort, today, search: '' }) : null),
+    [fallbackSource, key],
+  );
+  const view = arranged ?? fallback ?? [];
+  return useMemo(() => (search.trim() === '' ? view : view.filter((t) => matchesSearch(t, search))), [view, search]);
 }

@@ -1,5 +1,5 @@
 import type { Task } from '@taskmaster/shared-schema';
-import { useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
 import { formatDue, PRIORITY_LABEL } from './format';
 import { isDone, isOverdue } from './task-query';
 
@@ -11,15 +11,24 @@ export interface TaskItemProps {
   dragging: boolean;
   dropIndicator?: 'before' | 'after' | undefined;
   /** Omitted when the current sort is not the manual order (dragging would have no effect). */
-  onDragStart?: ((event: ReactPointerEvent<HTMLButtonElement>) => void) | undefined;
+  onDragStart?: ((task: Task, event: ReactPointerEvent<HTMLButtonElement>) => void) | undefined;
   onToggle: (task: Task) => void;
   onOpen: (task: Task) => void;
   onDelete: (task: Task) => void;
   onSelect: (task: Task) => void;
+  /** 0-based position in the whole list and its length: rows may be virtualized (aria-posinset/setsize). */
+  index: number;
+  total: number;
+  /** Placement from the virtualizer (absolute position), and its measuring ref. */
+  style?: CSSProperties | undefined;
+  ref?: Ref<HTMLLIElement> | undefined;
 }
 
-/** One row of the task list: completion checkbox (named by the title), title, metadata, actions. */
-export function TaskItem({
+/**
+ * One row of the task list: completion checkbox (named by the title), title, metadata, actions.
+ * Memoized: the list passes stable callbacks, and an unchanged task keeps its object identity.
+ */
+export const TaskItem = memo(function TaskItem({
   task,
   today,
   list,
@@ -31,6 +40,10 @@ export function TaskItem({
   onOpen,
   onDelete,
   onSelect,
+  index,
+  total,
+  style,
+  ref,
 }: TaskItemProps) {
   // React puts a controlled checkbox back right after the click unless state changed in that event,
   // and the write reaches the list a moment later: show the new state until this task is re-read.
@@ -43,26 +56,37 @@ export function TaskItem({
     selected && 'task--selected',
     dragging && 'task--dragging',
     dropIndicator && `task--drop-${dropIndicator}`,
+    index === total - 1 && 'task--last',
   ]
     .filter(Boolean)
     .join(' ');
   const hasMeta =
     task.dueDate !== '' ||
     task.priority !== 'none' ||
+    task.status === 'in-progress' ||
     list ||
     task.tags.length > 0 ||
     task.notes !== '' ||
     task.conflicts.length > 0;
 
   return (
-    <li className={classes} data-task-id={task.id} onFocusCapture={() => onSelect(task)}>
+    <li
+      className={classes}
+      data-task-id={task.id}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={total}
+      style={style}
+      ref={ref}
+      onFocusCapture={() => onSelect(task)}
+    >
       {onDragStart && (
         <button
           type="button"
           className="task__handle"
           aria-label={`Reorder ${task.title}`}
           title="Drag to reorder (or Alt+↑/↓)"
-          onPointerDown={onDragStart}
+          onPointerDown={(event) => onDragStart(task, event)}
         >
           <svg viewBox="0 0 10 16" aria-hidden="true" width="10" height="16">
             {[3, 8, 13].map((y) => [3, 7].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.4" />))}
@@ -91,6 +115,7 @@ export function TaskItem({
                 {formatDue(task.dueDate, today)}
               </span>
             )}
+            {task.status === 'in-progress' && <span className="chip chip--progress">In progress</span>}
             {task.priority !== 'none' && (
               <span className={`chip chip--priority chip--${task.priority}`}>{PRIORITY_LABEL[task.priority]}</span>
             )}
@@ -131,4 +156,4 @@ export function TaskItem({
       </button>
     </li>
   );
-}
+});

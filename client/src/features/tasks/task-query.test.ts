@@ -73,4 +73,18 @@ describe('helpers', () => {
       { tag: 'a', count: 1 },
     ]);
   });
+  it('counts open tasks per tag, like the other sidebar counts, and keeps a tag whose tasks are all done', () => {
+    const done = { status: 'done' as const, completedAt: 1 };
+    expect(
+      collectTags([
+        makeTask({ tags: ['a', 'b'] }),
+        makeTask({ tags: ['b'], ...done }),
+        makeTask({ tags: ['c'], ...done }),
+      ]),
+    ).toEqual([
+      { tag: 'a', count: 1 },
+      { tag: 'b', count: 1 },
+      { tag: 'c', count: 0 },
+    ]);
+  });
 });

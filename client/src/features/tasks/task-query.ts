@@ -1,4 +1,5 @@
 import type { Task, TaskPriority } from '@taskmaster/shared-schema';
+import type { MangoQuery, MangoQuerySelector } from 'rxdb/plugins/core';
 
 /** Which tasks the main pane shows: a smart view, a list (project) or a tag. */
 export type Scope =
@@ -70,7 +71,9 @@ export function matchesSearch(task: Task, search: string): boolean {
   );
 }
 
-const byManual = (a: Task, b: Task) => a.order - b.order || a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+// Ids compare by code unit, as RxDB's sort does, so both orders agree on the last tie-break.
+const byId = (a: Task, b: Task) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byManual = (a: Task, b: Task) => a.order - b.order || a.createdAt - b.createdAt || byId(a, b);
 const byDue = (a: Task, b: Task) => {
   if (a.dueDate === b.dueDate) return 0;
   if (a.dueDate === '') return 1;
@@ -95,11 +98,138 @@ export function queryTasks(tasks: readonly Task[], query: TaskQuery): Task[] {
     .sort((a, b) => Number(isDone(a)) - Number(isDone(b)) || compare(a, b));
 }
 
-/** Every tag in use, most used first, for the sidebar. */
+export interface OpenCounts {
+  all: number;
+  today: number;
+  overdue: number;
+  inbox: number;
+  lists: Record<string, number>;
+}
+
+/** Open tasks per smart view and per list, for the sidebar: one pass over every task. */
+export function countOpen(tasks: readonly Task[], today: string): OpenCounts {
+  const counts: OpenCounts = { all: 0, today: 0, overdue: 0, inbox: 0, lists: {} };
+  for (const task of tasks) {
+    if (isDone(task)) continue;
+    counts.all += 1;
+    if (task.dueDate !== '' && task.dueDate <= today) {
+      counts.today += 1;
+      if (task.dueDate < today) counts.overdue += 1;
+    }
+    if (task.listId === '') counts.inbox += 1;
+    else counts.lists[task.listId] = (counts.lists[task.listId] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Every tag in use, most used first, for the sidebar. Counts are open tasks, like every other count
+ * in the sidebar; a tag whose tasks are all done stays listed (count 0) so its tasks remain reachable.
+ */
 export function collectTags(tasks: readonly Task[]): { tag: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const task of tasks) for (const tag of task.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  for (const task of tasks) {
+    const open = isDone(task) ? 0 : 1;
+    for (const tag of task.tags) counts.set(tag, (counts.get(tag) ?? 0) + open);
+  }
   return [...counts]
     .map(([tag, count]) => ({ tag, count }))
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+}
+
+type Selector = MangoQuerySelector<Task>;
+
+function scopeSelector(scope: Scope, today: string): Selector {
+  switch (scope.kind) {
+    case 'all':
+      return {};
+    case 'today':
+      // Due today, or due earlier and still open (overdue).
+      return { dueDate: { $gt: '', $lte: today }, $or: [{ dueDate: today }, { status: { $ne: 'done' } }] };
+    case 'overdue':
+      return { dueDate: { $gt: '', $lt: today }, status: { $ne: 'done' } };
+    case 'inbox':
+      return { listId: '' };
+    case 'list':
+      return { listId: scope.listId };
+    case 'tag':
+      return { tags: { $elemMatch: { $eq: scope.tag } } };
+  }
+}
+
+const STATUS_SELECTOR: Record<StatusFilter, Selector> = {
+  all: {},
+  active: { status: { $ne: 'done' } },
+  completed: { status: 'done' },
+};
+
+const MANUAL_SORT = [{ order: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] as const;
+const BY_DUE_SORT = [{ dueDate: 'asc' }, ...MANUAL_SORT] as const;
+
+/**
+ * The RxDB query of a view: it selects the scope and status and sorts by the stored keys, so the
+ * database keeps the result up to date per change (event-reduce) instead of the UI filtering and
+ * sorting every task on every change. What a stored key cannot express (completed tasks below open
+ * ones, undated tasks last, the priority rank, which is not the alphabetical order of its names) is
+ * a linear, stable pass over the sorted result: {@link arrangeView}. Search stays a filter over the
+ * view ({@link matchesSearch}).
+ */
+export function viewQuery(query: Pick<TaskQuery, 'scope' | 'status' | 'sort' | 'today'>): MangoQuery<Task> {
+  const parts = [scopeSelector(query.scope, query.today), STATUS_SELECTOR[query.status]].filter(
+    (part) => Object.keys(part).length > 0,
+  );
+  const selector: Selector = parts.length === 0 ? {} : parts.length === 1 ? parts[0]! : { $and: parts };
+  const sort = query.sort === 'manual' ? MANUAL_SORT : BY_DUE_SORT;
+  return { selector, sort: sort.map((part) => ({ ...part })) as MangoQuery<Task>['sort'] };
+}
+
+/** Stable split of `items` into `count` buckets by `bucketOf`. */
+function stableBuckets<T>(items: readonly T[], count: number, bucketOf: (item: T) => number): T[][] {
+  const buckets: T[][] = Array.from({ length: count }, () => []);
+  for (const item of items) buckets[bucketOf(item)]!.push(item);
+  return buckets;
+}
+
+/** Within runs of equal due date (already sorted by due date), orders by priority rank, stably. */
+function rankWithinDueRuns(items: readonly Task[]): Task[] {
+  const out: Task[] = [];
+  for (let start = 0; start < items.length;) {
+    let end = start + 1;
+    while (end < items.length && items[end]!.dueDate === items[start]!.dueDate) end += 1;
+    const run = items.slice(start, end);
+    for (const task of run.length === 1 ? run : stableBuckets(run, 5, (t) => PRIORITY_RANK[t.priority]).flat()) {
+      out.push(task);
+    }
+    start = end;
+  }
+  return out;
+}
+
+function isPartitioned<T>(items: readonly T[], bucketOf: (item: T) => number): boolean {
+  let previous = 0;
+  for (const item of items) {
+    const bucket = bucketOf(item);
+    if (bucket < previous) return false;
+    previous = bucket;
+  }
+  return true;
+}
+
+/**
+ * Turns the result of {@link viewQuery} (sorted by due date or manual order) into the display order
+ * of {@link queryTasks}, in linear time: buckets preserve the database's order within each bucket.
+ */
+export function arrangeView(sorted: readonly Task[], sort: SortKey): readonly Task[] {
+  const done = (t: Task) => (isDone(t) ? 1 : 0);
+  // The common case after one change: the manual order already has every open task first.
+  if (sort === 'manual' && isPartitioned(sorted, done)) return sorted;
+  const undated = (t: Task) => (t.dueDate === '' ? 1 : 0);
+  switch (sort) {
+    case 'manual':
+      return stableBuckets(sorted, 2, done).flat();
+    case 'due':
+      return stableBuckets(sorted, 4, (t) => done(t) * 2 + undated(t)).flatMap(rankWithinDueRuns);
+    case 'priority':
+      return stableBuckets(sorted, 20, (t) => done(t) * 10 + PRIORITY_RANK[t.priority] * 2 + undated(t)).flat();
+  }
 }

@@ -27,14 +27,19 @@ export function useDragReorder(
   const idsRef = useRef(ids);
   idsRef.current = ids;
 
+  // Rows may be virtualized (only those near the viewport are in the DOM, absolutely placed), so the
+  // slot comes from the rows' own positions in the list (`data-index`), not from their DOM order.
   const slotAt = useCallback(
     (clientY: number): number => {
-      const rows = Array.from(listRef.current?.querySelectorAll<HTMLElement>(':scope > li') ?? []);
-      const index = rows.findIndex((row) => {
+      const rows = Array.from(listRef.current?.querySelectorAll<HTMLElement>('li[data-index]') ?? []);
+      let after = 0;
+      for (const row of rows) {
         const rect = row.getBoundingClientRect();
-        return clientY < rect.top + rect.height / 2;
-      });
-      return index === -1 ? rows.length : index;
+        const index = Number(row.dataset.index);
+        if (clientY < rect.top + rect.height / 2) return index;
+        after = Math.max(after, index + 1);
+      }
+      return after;
     },
     [listRef],
   );

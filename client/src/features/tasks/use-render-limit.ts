@@ -1,27 +1,45 @@
 import { useEffect, useState } from 'react';
+import type { VirtualRows } from './VirtualRows';
 
-/** Rows in the first paint: more than any screen shows, few enough to render at once on a slow phone. */
+/** Rows rendered without the virtualizer: more than any screen shows, cheap to render at once. */
+export const PLAIN_ROWS = 50;
+/** Rows of a long list shown before the virtualizer's chunk has loaded (the first paint). */
 export const FIRST_PAINT_ROWS = 40;
-/** Rows rendered right after the first paint; beyond that the user asks for the rest. */
-export const EAGER_ROWS = 400;
+
+type VirtualRowsComponent = typeof VirtualRows;
+let loaded: VirtualRowsComponent | null = null;
+let loading: Promise<VirtualRowsComponent> | null = null;
+
+function loadVirtualRows(): Promise<VirtualRowsComponent> {
+  loading ??= import('./VirtualRows').then((m) => (loaded = m.VirtualRows));
+  loading.catch(() => (loading = null));
+  return loading;
+}
 
 /**
- * Renders a long list in steps: the first screenful commits immediately (so the tasks are on screen
- * fast after a reload), the next rows right after the browser has painted, and very long lists
- * (thousands of tasks after a full sync) only on request.
+ * How a list of `total` rows renders: short lists render every row; a long list renders its first
+ * screenful at once (so the tasks are on screen fast after a reload) and then hands over to the
+ * virtualizer, whose chunk loads after that first paint and keeps only the rows near the viewport
+ * in the DOM. Returns the virtualizer component once it is there, else null, and how many rows to
+ * render plainly meanwhile.
  */
-export function useRenderLimit(total: number) {
-  const [limit, setLimit] = useState(FIRST_PAINT_ROWS);
+export function useRenderLimit(total: number): { Virtual: VirtualRowsComponent | null; limit: number } {
+  const long = total > PLAIN_ROWS;
+  const [Virtual, setVirtual] = useState<VirtualRowsComponent | null>(() => loaded);
   useEffect(() => {
-    if (limit >= EAGER_ROWS || total <= limit) return undefined;
-    let timer = 0;
-    const frame = window.requestAnimationFrame(() => {
-      timer = window.setTimeout(() => setLimit(EAGER_ROWS), 0);
-    });
+    if (!long || Virtual) return undefined;
+    let cancelled = false;
+    loadVirtualRows().then(
+      (component) => {
+        if (!cancelled) setVirtual(() => component);
+      },
+      // Offline without the chunk cached: the first rows stay on screen, nothing breaks.
+      () => undefined,
+    );
     return () => {
-      window.cancelAnimationFrame(frame);
-      window.clearTimeout(timer);
+      cancelled = true;
     };
-  }, [limit, total]);
-  return { limit, showAll: () => setLimit(Number.POSITIVE_INFINITY) };
+  }, [long, Virtual]);
+  if (!long) return { Virtual: null, limit: total };
+  return { Virtual, limit: Virtual ? total : FIRST_PAINT_ROWS };
 }
