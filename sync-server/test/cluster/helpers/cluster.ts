@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, type Account, type Device } from '../../helpers/device.js';
-import { startInstance, type Instance } from './instance.js';
+import { startInstance, TEST_METRICS_TOKEN, type Instance } from './instance.js';
 import { startNginx, type TestNginx } from './nginx.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -115,7 +115,8 @@ export async function expectConverged(devices: Device[], ids: string[], timeoutM
 export async function connectionsPerInstance(instances: Instance[]): Promise<number[]> {
   return Promise.all(
     instances.map(async (instance) => {
-      const text = await (await fetch(`${instance.url}/metrics`)).text();
+      const headers = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
+      const text = await (await fetch(`${instance.url}/metrics`, { headers })).text();
       const match = /^taskmaster_connected_sockets(?:\{[^}]*\})? (\d+)/m.exec(text);
       return match ? Number(match[1]) : 0;
     }),

@@ -93,6 +93,8 @@ export interface Instance {
 }
 
 export const TEST_JWT_SECRET = 'cluster-test-secret-0123456789abcdef0123456789';
+/** `/metrics` is off the app port unless a bearer token is configured; the tests scrape with this one. */
+export const TEST_METRICS_TOKEN = 'cluster-test-metrics-token-0123456789';
 
 /** One sync-server process on 127.0.0.1 and an ephemeral port (read from its "listening" log line). */
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
@@ -109,6 +111,9 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     SHUTDOWN_GRACE_MS: '5000',
     TRUST_PROXY: 'loopback',
     CLIENT_DIST_DIR: join(options.dataDir, 'no-client'),
+    // Several instances on one machine: no fixed metrics port; scraped on the app port with a token.
+    METRICS_PORT: 'off',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   };
