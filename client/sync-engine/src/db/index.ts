@@ -4,3 +4,5 @@ export * from './device-clock.js';
 export * from './list-writes.js';
 export * from './mutations.js';
 export * from './pending.js';
+export * from './repeat-writes.js';
+export * from './subtask-writes.js';

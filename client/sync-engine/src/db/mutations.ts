@@ -8,6 +8,7 @@ import {
 } from '@taskmaster/shared-schema';
 import type { TaskmasterDatabase } from './database.js';
 import { markPending } from './pending.js';
+import { completeOccurrence } from './repeat-writes.js';
 
 type TaskField = (typeof TASK_MERGE_FIELDS)[number];
 type ListField = (typeof LIST_MERGE_FIELDS)[number];
@@ -116,6 +117,13 @@ export async function updateTask(
 ): Promise<void> {
   const doc = await db.tasks.findOne(id).exec();
   if (!doc) throw new Error(`task ${id} not found`);
+  if (patch.status === 'done' && doc.status !== 'done' && doc.repeat && doc.dueDate) {
+    // Completing a repeating task completes this occurrence and creates the next (repeat-writes).
+    const { status: _status, completedAt: _completedAt, ...rest } = patch;
+    if (Object.keys(rest).length > 0) await updateTask(db, clock, id, rest);
+    await completeOccurrence(db, clock, id);
+    return;
+  }
   const written = await writeFields(doc as unknown as Modifiable<Task>, clock, (data) => {
     const effective: TaskPatch = { ...patch };
     if (patch.status !== undefined && patch.status !== data.status) {
