@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CollectionName, SyncDoc } from '../collections/index.js';
 import { COLLECTION_NAMES } from '../collections/index.js';
+import type { BucketRequest, BucketResponse, DigestRequest, DigestResponse } from './digest.js';
 import type { ErrorBody } from './errors.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import type { HelloEvent } from './version.js';
@@ -92,6 +93,10 @@ export type Ack<T> = T | ErrorBody;
 export interface ClientToServerEvents {
   'sync:pull': (request: PullRequest, ack: (response: Ack<PullResponse>) => void) => void;
   'sync:push': (request: PushRequest, ack: (response: Ack<PushResponse>) => void) => void;
+  /** Divergence check (R9): the server's digest of one collection. */
+  'sync:digest': (request: DigestRequest, ack: (response: Ack<DigestResponse>) => void) => void;
+  /** Divergence repair (R9): every document in the named buckets. */
+  'sync:bucket': (request: BucketRequest, ack: (response: Ack<BucketResponse>) => void) => void;
 }
 
 /** Socket.IO event names and payloads, server to client. */
@@ -99,6 +104,8 @@ export interface ServerToClientEvents {
   /** Sent once, right after the handshake is accepted: the server's time and protocol window (R8). */
   'sync:hello': (hello: HelloEvent) => void;
   'sync:changes': (event: ChangeEvent) => void;
+  /** Verify against the digest and re-pull (an operator asked for it, or the server restored data). */
+  'sync:resync': (info: { reason: string }) => void;
   /** The server is going away (graceful shutdown); reconnect, possibly to another instance. */
   'sync:reconnect': (info: { reason: 'server-shutdown' }) => void;
   /** The access token expired on an open connection; refresh it and reconnect. */

@@ -1,5 +1,11 @@
 import {
+  bucketRequestSchema,
   COLLECTIONS,
+  computeDigest,
+  digestBucketOf,
+  digestRequestSchema,
+  type BucketResponse,
+  type DigestResponse,
   DEFAULT_MAX_CLOCK_SKEW_MS,
   jsonEqual,
   mergeDocs,
@@ -24,6 +30,8 @@ export interface SyncServiceOptions {
   /** How far past `now()` a pushed clock stamp may be (rule R8); default 5 minutes. */
   maxClockSkewMs?: number;
   now?: () => number;
+  /** Called when a device fetches buckets to repair a divergence (rule R9): count it, a repair means a bug. */
+  onRepair?: (userId: string, collection: CollectionName, buckets: number) => void;
 }
 
 /**
@@ -34,6 +42,8 @@ export class SyncService {
   private readonly validator = new DocValidator();
   private readonly maxClockSkewMs: number;
   private readonly now: () => number;
+  private readonly onRepair: SyncServiceOptions['onRepair'];
+  private readonly digests = new Map<string, DigestResponse>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -42,6 +52,7 @@ export class SyncService {
   ) {
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     this.now = options.now ?? Date.now;
+    this.onRepair = options.onRepair;
   }
 
   async pull(userId: string, payload: unknown): Promise<PullResponse> {
@@ -95,6 +106,37 @@ export class SyncService {
     // come back as RxDB conflicts; the client adopts the server's merged state.
     const conflicts = outcome.stored.filter((doc, i) => !jsonEqual(doc, rows[i]!.newDocumentState));
     return { conflicts, seq: outcome.toSeq };
+  }
+
+  /**
+   * The collection's digest (rule R9) at its current sequence. Computed from a full read of the
+   * scope and cached per sequence, so a burst of verifying devices costs one read per change.
+   */
+  async digest(userId: string, payload: unknown): Promise<DigestResponse> {
+    const request = validate(digestRequestSchema, payload, 'digest request');
+    const key = `${request.collection}\u0000${userId}`;
+    const cached = this.digests.get(key);
+    if (cached && cached.seq === (await this.store.currentSeq(userId, request.collection))) return cached;
+    const { seq, docs } = await this.readScope(userId, request.collection);
+    const digest = { seq, buckets: computeDigest(docs) };
+    this.digests.set(key, digest);
+    // Bounded: the cache only spares repeated reads of busy scopes.
+    if (this.digests.size > 1000) this.digests.delete(this.digests.keys().next().value!);
+    return digest;
+  }
+
+  /** Every stored document in the named buckets, tombstones included (the repair of rule R9). */
+  async bucket(userId: string, payload: unknown): Promise<BucketResponse> {
+    const request = validate(bucketRequestSchema, payload, 'bucket request');
+    const wanted = new Set(request.buckets);
+    const { seq, docs } = await this.readScope(userId, request.collection);
+    this.onRepair?.(userId, request.collection, request.buckets.length);
+    return { seq, documents: docs.filter((doc) => wanted.has(digestBucketOf(doc.id))) };
+  }
+
+  private async readScope(userId: string, collection: CollectionName) {
+    const rows = await this.store.pull(userId, collection, 0, Number.MAX_SAFE_INTEGER);
+    return { seq: rows.at(-1)?.seq ?? 0, docs: rows.map((row) => row.doc) };
   }
 
   private validateRows(

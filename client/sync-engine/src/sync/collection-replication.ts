@@ -1,7 +1,12 @@
 import {
+  computeDigest,
+  differingBuckets,
+  documentDigestHash,
+  isErrorBody,
   DEFAULT_MAX_CLOCK_SKEW_MS,
   PROTOCOL_LIMITS,
   restampAfter,
+  type Ack,
   type ChangeEvent,
   type CollectionName,
   type HybridLogicalClock,
@@ -10,6 +15,7 @@ import {
   type SyncCheckpoint,
   type SyncDoc,
 } from '@taskmaster/shared-schema';
+import { getChangedDocumentsSince } from 'rxdb/plugins/core';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { filter, Subject } from 'rxjs';
@@ -46,6 +52,18 @@ export interface CollectionReplicationOptions {
    * (its writes stay pending on the device) until the replication stops.
    */
   onUpgradeRequired?: (message: string) => void;
+  /** Called when a verify found and repaired documents that differed from the server (rule R9). */
+  onRepair?: (repair: { collection: CollectionName; buckets: number[]; documents: string[] }) => void;
+}
+
+/** What one verify (rule R9) did. */
+export type VerifyOutcome = 'in-sync' | 'repaired' | 'not-comparable' | 'offline';
+
+const VERIFY_TIMEOUT_MS = 15_000;
+
+function answer<T>(response: Ack<T>): T {
+  if (isErrorBody(response)) throw new SyncRequestError(response.error.reason, response.error.message);
+  return response;
 }
 
 function maxClock(doc: SyncDoc): string | undefined {
@@ -87,10 +105,16 @@ export class CollectionReplication {
 
   readonly name: CollectionName;
   private readonly options: CollectionReplicationOptions;
+  private readonly collection: RxCollection;
+  private readonly transport: SyncTransport;
+  private readonly onRepair: CollectionReplicationOptions['onRepair'];
 
   constructor(options: CollectionReplicationOptions) {
     this.name = options.name;
     this.options = options;
+    this.collection = options.collection;
+    this.transport = options.transport;
+    this.onRepair = options.onRepair;
     const { transport, name, clock } = options;
     this.state = replicateRxCollection<SyncDoc, SyncCheckpoint>({
       collection: options.collection as unknown as RxCollection<SyncDoc>,
@@ -242,13 +266,80 @@ export class CollectionReplication {
    */
   onChange(event: ChangeEvent): void {
     if (event.toSeq <= this.knownSeq) return;
-    const pullIdle = this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
-    if (event.documents && pullIdle && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
+    if (event.documents && this.pullIdle() && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
       this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
     } else {
       this.resync();
     }
+  }
+
+  private pullIdle(): boolean {
+    return this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
+  }
+
+  /** Every local document, tombstones included, as the digest sees it. */
+  private async localDigestDocs(): Promise<SyncDoc[]> {
+    const out: SyncDoc[] = [];
+    let checkpoint: unknown;
+    for (;;) {
+      const page = await getChangedDocumentsSince(this.collection.storageInstance, 1000, checkpoint as never);
+      out.push(...(page.documents as unknown as SyncDoc[]));
+      if (page.documents.length < 1000) return out;
+      checkpoint = page.checkpoint;
+    }
+  }
+
+  /**
+   * Divergence check and self-repair (rule R9). Once this collection is in sync (nothing to push, no
+   * pull running, checkpoint at the server's sequence), compares the server's digest with the local
+   * one; the buckets that differ are fetched in full and their server states handed to RxDB as
+   * master states, as a pull would. The checkpoint does not move. Anything not comparable (changes
+   * still arriving) turns into a pull, and the next verify tries again.
+   */
+  async verify(): Promise<VerifyOutcome> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const outcome = await this.verifyOnce();
+      if (outcome !== 'not-comparable') return outcome;
+    }
+    return 'not-comparable';
+  }
+
+  /** Waits (bounded) until RxDB is in sync and no pull is running or requested. */
+  private async settle(): Promise<boolean> {
+    for (let i = 0; i < 200; i++) {
+      if (!this.transport.connected || this.state.isStopped()) return false;
+      await this.state.awaitInSync();
+      if (this.pullIdle()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return false;
+  }
+
+  private async verifyOnce(): Promise<VerifyOutcome> {
+    if (!(await this.settle())) return this.transport.connected ? 'not-comparable' : 'offline';
+    const remote = answer(await this.transport.request('sync:digest', { collection: this.name }, VERIFY_TIMEOUT_MS));
+    if (remote.seq !== this.knownSeq || !this.pullIdle()) {
+      this.resync();
+      return 'not-comparable';
+    }
+    const localDocs = await this.localDigestDocs();
+    const buckets = differingBuckets(computeDigest(localDocs), remote.buckets);
+    if (buckets.length === 0) return 'in-sync';
+    const fetched = answer(
+      await this.transport.request('sync:bucket', { collection: this.name, buckets }, VERIFY_TIMEOUT_MS),
+    );
+    // Only while no pull runs: RxDB would queue these behind it and then write them over newer states.
+    if (!this.pullIdle() || fetched.seq !== this.knownSeq) {
+      this.resync();
+      return 'not-comparable';
+    }
+    const mine = new Map(localDocs.map((doc) => [doc.id, documentDigestHash(doc)]));
+    const differing = fetched.documents.filter((doc) => mine.get(doc.id) !== documentDigestHash(doc));
+    // The pull modifier folds their clocks into the device clock, as for any pulled document.
+    if (differing.length > 0) this.stream$.next({ documents: differing, checkpoint: { seq: this.knownSeq } });
+    this.onRepair?.({ collection: this.name, buckets, documents: differing.map((doc) => doc.id) });
+    return 'repaired';
   }
 
   /** Records that RxDB will pull (it does on every start), so live documents wait for that pull. */

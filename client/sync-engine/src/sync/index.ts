@@ -8,7 +8,11 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { TaskmasterDatabase } from '../db/database.js';
 import { clearPending, pendingCount$ } from '../db/pending.js';
-import { CollectionReplication } from './collection-replication.js';
+import {
+  CollectionReplication,
+  type CollectionReplicationOptions,
+  type VerifyOutcome,
+} from './collection-replication.js';
 import type { Session } from './session.js';
 import { createSocketIoTransport } from './socket-io-transport.js';
 import type { SyncTransport, TokenSource } from './transport.js';
@@ -18,6 +22,7 @@ export * from './transport.js';
 export * from './memory-transport.js';
 export { createSocketIoTransport, socketOf, type SocketIoTransport, type SyncSocket } from './socket-io-transport.js';
 export { SyncRequestError } from './requests.js';
+export type { VerifyOutcome } from './collection-replication.js';
 
 export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'idle' | 'error';
 
@@ -50,6 +55,10 @@ export interface SyncOptions {
   /** Safety net pull interval while connected (rule R3); 0 disables. */
   resyncIntervalMs?: number;
   pullBatchSize?: number;
+  /** How often a connected device verifies its collections against the server's digest (R9); 0 disables. */
+  verifyIntervalMs?: number;
+  /** Called for every repair a verify makes (a repair means a bug somewhere: count it, log it). */
+  onRepair?: CollectionReplicationOptions['onRepair'];
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
@@ -61,6 +70,11 @@ export interface SyncHandle {
   awaitInSync(): Promise<void>;
   /** Forces a pull from the checkpoint on every collection. */
   resync(): void;
+  /**
+   * Compares every collection with the server's digest and repairs what differs (rule R9). Runs by
+   * itself after every (re)connect, every `verifyIntervalMs`, and on the server's `sync:resync`.
+   */
+  verify(): Promise<VerifyOutcome[]>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +92,14 @@ export function startSync(options: SyncOptions): SyncHandle {
   let stopped = false;
   const replications: CollectionReplication[] = [];
   let resyncTimer: ReturnType<typeof setInterval> | undefined;
+  let verifyTimer: ReturnType<typeof setInterval> | undefined;
+  let verifying: Promise<VerifyOutcome[]> | undefined;
+  /** One verify at a time; a verify that fails (offline, timeout) is simply tried again later. */
+  const verifyAll = (): Promise<VerifyOutcome[]> =>
+    (verifying ??= Promise.all(replications.map((r) => r.verify())).finally(() => {
+      verifying = undefined;
+    }));
+  const verifySoon = () => void verifyAll().catch(() => undefined);
 
   const update = (patch: Partial<SyncState>) => {
     state$.next({ ...state$.value, ...patch });
@@ -110,6 +132,7 @@ export function startSync(options: SyncOptions): SyncHandle {
         clock,
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
+        onRepair: options.onRepair,
         onPushed: (docs) => clearPending(db, name, docs),
         maxClockSkewMs: () => maxClockSkewMs,
         onUpgradeRequired: (message) => upgradeRequired({ message }),
@@ -130,6 +153,8 @@ export function startSync(options: SyncOptions): SyncHandle {
         replication.markResync();
         void replication.state.start();
       }
+      // After every (re)connect, once caught up: does this device still hold what the server holds?
+      verifySoon();
     });
     transport.on('disconnect', () => {
       for (const replication of replications) void replication.state.pause();
@@ -178,6 +203,18 @@ export function startSync(options: SyncOptions): SyncHandle {
     transport.on('sync:changes', (event) => {
       replications.find((r) => r.name === event.collection)?.onChange(event);
     });
+    transport.on('sync:resync', () => {
+      replications.forEach((r) => r.resync());
+      verifySoon();
+    });
+    if (options.verifyIntervalMs !== 0) {
+      verifyTimer = setInterval(
+        () => {
+          if (transport.connected) verifySoon();
+        },
+        options.verifyIntervalMs ?? 5 * 60_000,
+      );
+    }
     if (options.resyncIntervalMs !== 0) {
       resyncTimer = setInterval(() => {
         if (transport.connected) replications.forEach((r) => r.resync());
@@ -197,12 +234,17 @@ export function startSync(options: SyncOptions): SyncHandle {
     resync() {
       replications.forEach((r) => r.resync());
     },
+    async verify() {
+      await transportPromise;
+      return verifyAll();
+    },
     async stop() {
       stopped = true;
       pendingSubscription.unsubscribe();
       const transport = await transportPromise.catch(() => undefined);
       // After the socket is set up, so a timer created while stopping is cleared too.
       clearInterval(resyncTimer);
+      clearInterval(verifyTimer);
       await Promise.all(replications.map((r) => r.state.cancel()));
       transport?.disconnect();
       update({ status: 'offline' });

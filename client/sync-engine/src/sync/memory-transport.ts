@@ -87,7 +87,7 @@ export function createMemoryTransport(options: MemoryTransportOptions): SyncTran
     if (state !== 'closed' || !wanted) return;
     state = 'opening';
     const mine = ++generation;
-    let token: string | null = null;
+    let token: string | null;
     try {
       token = await options.tokens.getAccessToken();
     } catch {
