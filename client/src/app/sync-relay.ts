@@ -2,6 +2,7 @@ import type { SyncView } from '../features/sync/SyncIndicator';
 import { addLeaderElection } from '@taskmaster/sync-client/db';
 import type { SyncHandle } from '@taskmaster/sync-client/sync';
 import type { Session } from '@taskmaster/sync-client/session';
+import { updateStore } from '../pwa/update-store';
 import type { OpenedDatabase } from './open-database';
 
 type RelayMessage = { type: 'hello' } | { type: 'state'; state: SyncView };
@@ -29,6 +30,8 @@ export function startRelayedSync(
   let leader = false;
   let latest = initial;
   const show = (state: SyncView) => {
+    // The server no longer serves this build: sync has stopped; every tab asks for the update.
+    if (state.error === 'upgrade-required') updateStore.requireUpgrade();
     latest = state;
     publish(state);
   };

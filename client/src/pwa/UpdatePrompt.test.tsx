@@ -6,7 +6,7 @@ import { UpdatePrompt } from './UpdatePrompt';
 describe('UpdatePrompt', () => {
   afterEach(() => {
     cleanup();
-    updateStore.set({ needRefresh: false, offlineReady: false });
+    updateStore.set({ needRefresh: false, offlineReady: false, syncBlocked: false });
   });
 
   it('appears when a new version is waiting and activates it on Reload', async () => {
@@ -16,6 +16,27 @@ describe('UpdatePrompt', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     act(() => updateStore.set({ needRefresh: true }));
     expect(screen.getByRole('alert').textContent).toContain('A new version of TaskMaster is ready');
+    fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
+    expect(activate).toHaveBeenCalledOnce();
+  });
+
+  it('upgrade-required: says this version can no longer sync, fetches the update once, then offers it', async () => {
+    const check = vi.fn(async () => undefined);
+    const activate = vi.fn(async () => undefined);
+    updateStore.setCheckForUpdate(check);
+    updateStore.setActivate(activate);
+    render(<UpdatePrompt />);
+    act(() => {
+      updateStore.requireUpgrade();
+      updateStore.requireUpgrade();
+    });
+    expect(check).toHaveBeenCalledOnce();
+    expect(screen.getByRole('alert').textContent).toContain('can no longer sync');
+    expect(screen.getByRole('button', { name: 'Update' })).toBeTruthy();
+    // The new service worker finished installing: the usual prompt, saying why it matters.
+    act(() => updateStore.set({ needRefresh: true }));
+    expect(screen.getByRole('alert').textContent).toContain('A new version of TaskMaster is ready');
+    expect(screen.getByRole('alert').textContent).toContain('can no longer sync');
     fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
     expect(activate).toHaveBeenCalledOnce();
   });

@@ -12,7 +12,10 @@ export function UpdatePrompt() {
   if (state.needRefresh) {
     return (
       <div className="toast toast--update" role="alert">
-        <span>A new version of TaskMaster is ready.</span>
+        <span>
+          A new version of TaskMaster is ready.
+          {state.syncBlocked ? ' This version can no longer sync; your changes are kept on this device.' : ''}
+        </span>
         <button type="button" className="toast__action" onClick={() => void updateStore.apply()}>
           Reload
         </button>
@@ -22,6 +25,19 @@ export function UpdatePrompt() {
           onClick={() => updateStore.set({ needRefresh: false })}
         >
           Later
+        </button>
+      </div>
+    );
+  }
+  if (state.syncBlocked) {
+    // The new version is still downloading (or there is no service worker): a reload fetches it.
+    return (
+      <div className="toast toast--update" role="alert">
+        <span>
+          This version of TaskMaster can no longer sync. Your changes are kept on this device; update to sync them.
+        </span>
+        <button type="button" className="toast__action" onClick={() => void updateStore.apply()}>
+          Update
         </button>
       </div>
     );

@@ -17,6 +17,7 @@ export async function registerServiceWorker(): Promise<void> {
     onOfflineReady: () => updateStore.set({ offlineReady: true }),
     onRegisteredSW: (_url, registration) => {
       if (!registration) return;
+      updateStore.setCheckForUpdate(() => registration.update());
       window.setInterval(() => {
         if (navigator.onLine) void registration.update().catch(() => undefined);
       }, UPDATE_CHECK_MS);

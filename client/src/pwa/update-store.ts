@@ -4,10 +4,13 @@ type Listener = () => void;
 export interface UpdateState {
   needRefresh: boolean;
   offlineReady: boolean;
+  /** The sync server no longer serves this build (`upgrade-required`): it must be updated to sync. */
+  syncBlocked: boolean;
 }
 
-let state: UpdateState = { needRefresh: false, offlineReady: false };
+let state: UpdateState = { needRefresh: false, offlineReady: false, syncBlocked: false };
 let activate: (() => Promise<void>) | null = null;
+let checkForUpdate: (() => Promise<unknown>) | null = null;
 const listeners = new Set<Listener>();
 
 export const updateStore = {
@@ -23,9 +26,22 @@ export const updateStore = {
   setActivate(fn: () => Promise<void>): void {
     activate = fn;
   },
-  /** Activates the waiting service worker; the page reloads when it takes control. */
+  setCheckForUpdate(fn: () => Promise<unknown>): void {
+    checkForUpdate = fn;
+  },
+  /**
+   * The server refused this build (`upgrade-required`, SPEC "Versions"). Sync has stopped by itself
+   * (no reconnect loop); this says so and fetches the new version now instead of at the next hourly
+   * check, so the "new version ready" prompt follows as soon as it is downloaded.
+   */
+  requireUpgrade(): void {
+    if (state.syncBlocked) return;
+    updateStore.set({ syncBlocked: true });
+    void checkForUpdate?.().catch(() => undefined);
+  },
+  /** Activates the waiting service worker (the page reloads when it takes control), or reloads. */
   async apply(): Promise<void> {
-    if (activate) await activate();
+    if (activate && state.needRefresh) await activate();
     else window.location.reload();
   },
 };

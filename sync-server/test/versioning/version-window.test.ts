@@ -7,7 +7,15 @@ import {
   type HybridLogicalClock,
   type Task,
 } from '@taskmaster/shared-schema';
-import { createTask, markPending, updateTask, type TaskmasterDatabase } from '@taskmaster/sync-client';
+import {
+  createSocketIoTransport,
+  createTask,
+  markPending,
+  startSync,
+  updateTask,
+  type SyncState,
+  type TaskmasterDatabase,
+} from '@taskmaster/sync-client';
 import type { RxJsonSchema } from 'rxdb';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -183,6 +191,38 @@ describe('Versions: the server serves schema N and N-1, protocol MIN..N (SPEC, "
       expect(error.data).toMatchObject({ reason: 'upgrade-required', minProtocol: MIN_PROTOCOL_VERSION });
     } finally {
       socket.disconnect();
+    }
+  });
+
+  it('an engine refused with upgrade-required stops syncing, keeps its writes, and never reconnects by itself', async () => {
+    const app = await openApp(server.url, account, newInstallation());
+    open.push(app);
+    await createTask(app.db, app.clock, { id: 'kept', title: 'Written by a build the server no longer serves' });
+    let handshakes = 0;
+    server.server.io.engine.on('connection', () => (handshakes += 1));
+    // An engine built for a protocol older than the server's minimum.
+    const transport = createSocketIoTransport({
+      url: server.url,
+      tokens: app.session,
+      handshake: () => ({ protocol: MIN_PROTOCOL_VERSION - 1 }),
+    });
+    const sync = startSync({ db: app.db, session: app.session, clock: app.clock, transport, resyncIntervalMs: 0 });
+    try {
+      const states: SyncState[] = [];
+      sync.state$.subscribe((state) => states.push(state));
+      await expect
+        .poll(() => states.at(-1)?.upgradeRequired, { timeout: 10_000 })
+        .toMatchObject({
+          minProtocol: MIN_PROTOCOL_VERSION,
+        });
+      expect(states.at(-1)).toMatchObject({ status: 'error', error: 'upgrade-required' });
+      // Proving that nothing happens takes a wait: several times Socket.IO's 250 ms reconnect delay.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(handshakes).toBe(1);
+      expect(transport.connected).toBe(false);
+      expect((await app.tasks()).map((t) => t.id)).toEqual(['kept']);
+    } finally {
+      await sync.stop();
     }
   });
 
