@@ -65,6 +65,13 @@ describe('QuickAdd: what the user entered is saved', () => {
     expect(box().value).toBe('Second, still typing');
   });
 
+  it('loads the date parser on focus and previews with it (the parser is kept as a value)', async () => {
+    render(<QuickAdd onAdd={() => Promise.resolve('t1')} />);
+    fireEvent.focus(box());
+    fireEvent.input(box(), { target: { value: 'Pay rent tomorrow' } });
+    expect(await screen.findByRole('group', { name: 'Will be added as' }, { timeout: 4_000 })).toBeTruthy();
+  });
+
   it('[R1] a reload while the write is in flight brings the text back', async () => {
     const first = render(<QuickAdd onAdd={() => new Promise<string>(() => undefined)} />);
     enter('Half-saved task');

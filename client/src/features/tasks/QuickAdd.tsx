@@ -70,7 +70,12 @@ export function QuickAdd({
   latest.current = value;
 
   const warm = () => {
-    if (!parser) loadParser().then(setParser, () => undefined);
+    // The parser is a function: an updater, or React would call it as one (with the previous state).
+    if (!parser)
+      loadParser().then(
+        (loaded) => setParser(() => loaded),
+        () => undefined,
+      );
   };
   const parse = (text: string, natural: NaturalParser | null): QuickAddResult => {
     const options = { keep, lists: lists ?? [] };
