@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { leanAliases, leanConditions, nativeBroadcastChannelOnly } from './vite-plugins/lean-dependencies.ts';
+import { quietRxdbBanner } from './vite-plugins/quiet-rxdb.ts';
 import { sizeReport } from './vite-plugins/size-report.ts';
 
 const THEME_COLOR = '#3b5bdb';
@@ -11,6 +12,7 @@ export default defineConfig({
   resolve: { alias: leanAliases, conditions: leanConditions },
   plugins: [
     nativeBroadcastChannelOnly(),
+    quietRxdbBanner(),
     VitePWA({
       registerType: 'prompt',
       // Registered from src/pwa after first render, so the app never waits on the service worker.
