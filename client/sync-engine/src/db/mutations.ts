@@ -30,6 +30,19 @@ function stamp(clock: HybridLogicalClock, fields: readonly string[]): Record<str
   return Object.fromEntries(fields.map((field) => [field, at]));
 }
 
+/**
+ * Stamps `fields` after every stamp the document already carries, so an edit always sorts after the
+ * state it was made on (rule R4), also on a clock that is behind and has seen nothing since a restart.
+ */
+function stampOver(
+  clock: HybridLogicalClock,
+  current: Partial<Record<string, string>>,
+  fields: readonly string[],
+): Record<string, string> {
+  for (const existing of Object.values(current)) clock.receive(existing);
+  return stamp(clock, fields);
+}
+
 function changedFields<T extends object>(current: T, patch: Partial<T>): string[] {
   return Object.entries(patch)
     .filter(([key, value]) => value !== undefined && JSON.stringify(current[key as keyof T]) !== JSON.stringify(value))
@@ -56,7 +69,12 @@ async function writeFields<D extends Task | TaskList>(
     const fields = changedFields(data, effective);
     if (fields.length === 0) return data;
     written = Date.now();
-    return { ...data, ...effective, updatedAt: written, clocks: { ...data.clocks, ...stamp(clock, fields) } };
+    return {
+      ...data,
+      ...effective,
+      updatedAt: written,
+      clocks: { ...data.clocks, ...stampOver(clock, data.clocks, fields) },
+    };
   });
   return written;
 }
@@ -70,7 +88,7 @@ async function writeTombstone<D extends Task | TaskList>(
   await doc.incrementalModify((data) => ({
     ...data,
     updatedAt: at,
-    clocks: { ...data.clocks, ...stamp(clock, ['deleted']) },
+    clocks: { ...data.clocks, ...stampOver(clock, data.clocks, ['deleted']) },
     _deleted: true,
   }));
   return at;
@@ -163,7 +181,11 @@ export async function restoreTask(
     return;
   }
   const at = Date.now();
-  await db.tasks.upsert({ ...base, updatedAt: at, clocks: { ...base.clocks, ...stamp(clock, ['deleted']) } });
+  await db.tasks.upsert({
+    ...base,
+    updatedAt: at,
+    clocks: { ...base.clocks, ...stampOver(clock, base.clocks, ['deleted']) },
+  });
   markPending(db, 'tasks', task.id, at);
 }
 
