@@ -68,7 +68,8 @@ export function useSync(opened: OpenedDatabase | null, session: Session) {
     };
   }, [opened, session]);
 
-  const shown: SyncView = !online && view.status !== 'error' ? { ...view, status: 'offline' } : view;
+  // The browser knows it is offline: that, not a failed attempt to reach the server, is the reason.
+  const shown: SyncView = !online && view.status !== 'error' ? { ...view, status: 'offline', error: undefined } : view;
   return {
     view: shown,
     /** Stops replication before the local database is removed on sign-out. */

@@ -25,6 +25,15 @@ describe('SyncIndicator', () => {
     expect(screen.getByText('3')).toBeTruthy();
   });
 
+  it('says "Can\'t reach server", not "Offline", when the browser is online but the connection failed', () => {
+    render(<SyncIndicator state={{ status: 'offline', pending: 2, lastSyncedAt: null, error: 'websocket error' }} />);
+    expect(screen.getByRole('status').getAttribute('aria-label')).toBe(
+      "Can't reach server · 2 changes not synced · never synced",
+    );
+    expect(screen.getByText("Can't reach server")).toBeTruthy();
+    expect(screen.queryByText('Offline')).toBeNull();
+  });
+
   it('includes the error message', () => {
     render(<SyncIndicator state={{ status: 'error', pending: 1, lastSyncedAt: null, error: 'schema-invalid' }} />);
     expect(screen.getByRole('status').getAttribute('aria-label')).toBe(

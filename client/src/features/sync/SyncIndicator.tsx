@@ -26,13 +26,19 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/** Online / offline / syncing / error, the count of local changes not yet pushed, and the last sync time. */
+/**
+ * Online / offline / syncing / error, the count of local changes not yet pushed, and the last sync time.
+ * "Offline" with an error is the engine's view of a failed connection attempt while the browser is
+ * online (`connect_error`: the server is down or unreachable), which is shown as such: the user's
+ * own connection is fine, and telling them they are offline would send them to check the wrong thing.
+ */
 export function SyncIndicator({ state }: { state: SyncView }) {
   const now = useNow(15_000);
   const pending = state.pending > 0 ? `${state.pending} ${state.pending === 1 ? 'change' : 'changes'} not synced` : '';
   const last = state.lastSyncedAt ? `last synced ${formatAgo(state.lastSyncedAt, now)}` : 'never synced';
   const error = state.status === 'error' ? state.error : undefined;
-  const details = [LABEL[state.status], pending, last, error].filter(Boolean).join(' · ');
+  const label = state.status === 'offline' && state.error ? "Can't reach server" : LABEL[state.status];
+  const details = [label, pending, last, error].filter(Boolean).join(' · ');
 
   return (
     <div
@@ -44,7 +50,7 @@ export function SyncIndicator({ state }: { state: SyncView }) {
       data-status={state.status}
     >
       <span className="sync__dot" aria-hidden="true" />
-      <span className="sync__label">{LABEL[state.status]}</span>
+      <span className="sync__label">{label}</span>
       {state.pending > 0 && (
         <span className="sync__pending" aria-hidden="true">
           {state.pending}
