@@ -45,6 +45,24 @@ describe('AuthScreen', () => {
     await vi.waitFor(() => expect(session.signUp).toHaveBeenCalledWith('new@example.com', 'long enough password'));
   });
 
+  it('[S6] shows why the server refused a trivial password, in the form', async () => {
+    const session = fakeSession({
+      signUp: vi.fn(async () => {
+        throw new AuthRequestError(
+          'weak-password',
+          'This password is too easy to guess: it is one of the ten most common passwords. Use a longer phrase of unrelated words.',
+          400,
+        );
+      }),
+    });
+    render(<AuthScreen session={session} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Sign up' }));
+    fill('new@example.com', '12345678');
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('one of the ten most common passwords');
+    expect(screen.getByLabelText('Password').getAttribute('aria-describedby')).toBeTruthy();
+  });
+
   it("explains the server's refusal", async () => {
     const session = fakeSession({
       signIn: vi.fn(async () => {

@@ -13,6 +13,9 @@ const MESSAGES: Record<string, string> = {
 function errorMessage(error: unknown): string {
   const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
   if (MESSAGES[reason]) return MESSAGES[reason];
+  // The server says why the password is too easy to guess (a common password, a keyboard row, your email…).
+  if (reason === 'weak-password' && error instanceof Error && error.message) return error.message;
+  if (reason === 'weak-password') return 'This password is too easy to guess. Use a longer phrase of unrelated words.';
   return error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
 }
 
@@ -100,7 +103,8 @@ export function AuthScreen({ session }: { session: Session }) {
             />
             {signUp && (
               <small id={`${id}-hint`} className="muted">
-                At least 8 characters.
+                At least 8 characters. Common and easily guessed passwords are refused; a phrase of unrelated words is
+                strong and easy to remember.
               </small>
             )}
           </div>
