@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeHlc } from '@taskmaster/shared-schema';
 import { createTask } from '@taskmaster/sync-client';
 import { createDevice, eventually, registerAccount, type Device } from './helpers/device.js';
 import { connectRaw, emitRaw } from './helpers/raw-socket.js';
@@ -41,7 +42,8 @@ describe('[R5] isolation between users', () => {
     const forged = {
       ...secret,
       title: 'overwritten by mallory',
-      clocks: { ...secret.clocks, title: 'zzzzzzzzz-0000-mallory' },
+      // Newer than Alice's stamp, yet within what the server accepts (rule R8).
+      clocks: { ...secret.clocks, title: encodeHlc({ ms: Date.now() + 60_000, counter: 0 }, 'mallory') },
       _deleted: false,
     };
     const ack = (await emitRaw(raw, 'sync:push', { collection: 'tasks', rows: [{ newDocumentState: forged }] })) as {
