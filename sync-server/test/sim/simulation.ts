@@ -246,9 +246,7 @@ export async function runDeterministicSimulation(
     return outcome;
   };
 
-  let serverGeneration = 0;
   const startServer = () => {
-    serverGeneration += 1;
     const fanout: Fanout = {
       kind: 'local',
       attach() {},
