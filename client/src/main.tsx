@@ -28,4 +28,6 @@ createRoot(root).render(
 window.addEventListener('load', () => {
   const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
   idle(() => void import('./pwa/register-sw').then((m) => m.registerServiceWorker()));
+  // Web Vitals (LCP, INP, CLS) to POST /api/vitals: its own chunk, fetched only once the page is idle.
+  idle(() => void import('./features/vitals/report-vitals').then((m) => m.reportVitals()));
 });
