@@ -11,6 +11,62 @@ import {
   type SyncDoc,
 } from '@taskmaster/shared-schema';
 
+/** JSON.stringify writes a finite double in at most this many characters (`-2.2250738585072014e-308`). */
+const MAX_NUMBER_CHARS = 24;
+/** One UTF-16 unit is at most 6 bytes in JSON (`\u001f`); a pair (two units) is 4 bytes of UTF-8. */
+const MAX_BYTES_PER_UNIT = 6;
+const MAX_BOUND_DEPTH = 32;
+
+/**
+ * An upper bound on `Buffer.byteLength(JSON.stringify(value))` that reads only string lengths, so
+ * the size limit costs no serialization for the documents that are far below it (all real ones).
+ * Returns Infinity, so the caller measures exactly, once the bound passes `budget` or for anything
+ * but plain JSON data (a `toJSON`, a bigint, nesting deeper than 32 levels).
+ */
+export function jsonBytesUpperBound(value: unknown, budget: number): number {
+  const bound = boundOf(value, 0, budget);
+  return bound > budget ? Infinity : bound;
+}
+
+/** Recursion is bounded by MAX_BOUND_DEPTH; each level returns as soon as the budget is spent. */
+function boundOf(value: unknown, depth: number, budget: number): number {
+  switch (typeof value) {
+    case 'string':
+      return 2 + MAX_BYTES_PER_UNIT * value.length;
+    case 'number':
+      return MAX_NUMBER_CHARS;
+    case 'boolean':
+      return 5;
+    case 'undefined':
+      return 4; // `null` in an array; nothing as an object member
+    case 'object':
+      break;
+    default:
+      return Infinity;
+  }
+  if (value === null) return 4;
+  if (depth >= MAX_BOUND_DEPTH) return Infinity;
+  if (Array.isArray(value)) {
+    let total = 2 + value.length;
+    for (const element of value) {
+      total += boundOf(element, depth + 1, budget);
+      if (total > budget) return Infinity;
+    }
+    return total;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return Infinity;
+  const record = value as Record<string, unknown>;
+  if (typeof record.toJSON === 'function') return Infinity;
+  let total = 2;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    total += 4 + MAX_BYTES_PER_UNIT * key.length + boundOf(record[key], depth + 1, budget); // "key":value,
+    if (total > budget) return Infinity;
+  }
+  return total;
+}
+
 /**
  * Validates wire documents against the same RxDB JSON schema literal the client uses, plus the
  * replication tombstone flag. RxDB-only keywords (primaryKey, indexes, version) are ignored.
@@ -63,7 +119,11 @@ export class DocValidator {
    * Returns the document typed, or throws `schema-invalid` / `payload-too-large` naming the problem.
    */
   check<C extends CollectionName>(collection: C, value: unknown, what: string, fromVersion = 0): SyncDoc<C> {
-    const size = Buffer.byteLength(JSON.stringify(value));
+    // Only a document that might be over the limit is serialized to measure it exactly.
+    const size =
+      jsonBytesUpperBound(value, PROTOCOL_LIMITS.maxDocBytes) <= PROTOCOL_LIMITS.maxDocBytes
+        ? 0
+        : Buffer.byteLength(JSON.stringify(value));
     if (size > PROTOCOL_LIMITS.maxDocBytes) {
       throw new TaskmasterError(
         'payload-too-large',
