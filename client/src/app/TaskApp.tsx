@@ -1,5 +1,5 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
-import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import type { DeletedList, TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
 import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
@@ -36,6 +36,8 @@ const KeyboardShortcuts = lazyComponent(() => import('./KeyboardShortcuts').then
 const ConflictBanner = lazyComponent(() =>
   import('../features/conflicts/ConflictBanner').then((m) => m.ConflictBanner),
 );
+const UpcomingView = lazyComponent(() => import('../features/upcoming/UpcomingView').then((m) => m.UpcomingView));
+const Reminders = lazyComponent(() => import('../features/reminders/Reminders').then((m) => m.Reminders));
 
 function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
   switch (scope.kind) {
@@ -45,6 +47,8 @@ function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
       return 'Today';
     case 'overdue':
       return 'Overdue';
+    case 'upcoming':
+      return 'Upcoming';
     case 'inbox':
       return 'Inbox';
     case 'list':
@@ -64,6 +68,8 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
   const [editingId, setEditingId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'settings' | 'help' | null>(null);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [deletedList, setDeletedList] = useState<{ name: string; undo: DeletedList } | null>(null);
+  const clearDeletedList = useCallback(() => setDeletedList(null), []);
   const quickAddRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const today = localDay();
@@ -81,6 +87,12 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
   const tags = useMemo(() => collectTags(tasks), [tasks]);
   const hasConflicts = useMemo(() => tasks.some((t) => t.conflicts.length > 0), [tasks]);
   const editing = editingId ? tasks.find((t) => t.id === editingId) : undefined;
+  // The reminders' code loads only once some task has a reminder.
+  const hasReminders = useMemo(() => tasks.some((t) => t.reminder), [tasks]);
+  const markFired = useCallback(
+    (id: string, trigger: number) => actions.updateTask(id, { reminderFiredAt: trigger }),
+    [actions],
+  );
   const commands = useTaskCommands(actions, tasks, visible, scope, today);
 
   useEffect(() => {
@@ -138,10 +150,10 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
               .then((id) => go({ kind: 'list', listId: id })),
           )
         }
-        onRenameList={(list, name) => commands.run(actions.updateList(list.id, { name }))}
+        onUpdateList={(list, patch) => commands.run(actions.updateList(list.id, patch))}
         onDeleteList={(list) => {
-          const moves = tasks.filter((t) => t.listId === list.id).map((t) => actions.updateTask(t.id, { listId: '' }));
-          commands.run(Promise.all(moves).then(() => actions.deleteList(list.id)));
+          // One change: the tasks move to the Inbox in one bulk write, then the list goes; Undo reverses both.
+          commands.run(actions.deleteListToInbox(list.id).then((undo) => setDeletedList({ name: list.name, undo })));
           if (scope.kind === 'list' && scope.listId === list.id) go({ kind: 'inbox' });
         }}
       />
@@ -158,8 +170,21 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
               <ConflictBanner tasks={tasks} onReview={open} />
             </Suspense>
           )}
-          <QuickAdd onAdd={commands.add} inputRef={quickAddRef} />
-          {visible.length === 0 ? (
+          <QuickAdd onAdd={commands.add} inputRef={quickAddRef} lists={sortedLists} />
+          {scope.kind === 'upcoming' ? (
+            <Suspense fallback={null}>
+              <UpcomingView
+                tasks={visible}
+                lists={lists}
+                today={today}
+                selectedId={selectedId}
+                onToggle={commands.toggle}
+                onOpen={open}
+                onDelete={commands.remove}
+                onSelect={(task) => setSelectedId(task.id)}
+              />
+            </Suspense>
+          ) : visible.length === 0 ? (
             <EmptyState
               scope={scope}
               status={prefs.status}
@@ -198,6 +223,10 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
             }}
             onClose={() => setEditingId(null)}
             onDismissConflicts={() => commands.run(actions.dismissConflicts('tasks', editing.id))}
+            onAddSubtask={(title) => commands.run(actions.addSubtask(editing.id, title))}
+            onUpdateSubtask={(subId, patch) => commands.run(actions.updateSubtask(editing.id, subId, patch))}
+            onRemoveSubtask={(subId) => commands.run(actions.removeSubtask(editing.id, subId))}
+            onSkipOccurrence={() => commands.run(actions.skipOccurrence(editing.id))}
           />
         </Suspense>
       )}
@@ -209,8 +238,31 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
             onExpire={commands.clearUndo}
           />
         )}
+        {deletedList && (
+          <UndoToast
+            message={`Deleted list “${deletedList.name}”`}
+            onUndo={() => {
+              commands.run(actions.undoDeleteList(deletedList.undo));
+              setDeletedList(null);
+            }}
+            onExpire={clearDeletedList}
+          />
+        )}
         {commands.error && <UndoToastError message={commands.error} onClose={commands.clearError} />}
       </div>
+      {hasReminders && (
+        <Suspense fallback={null}>
+          <Reminders
+            tasks={tasks}
+            deviceNode={deviceNode}
+            onFired={markFired}
+            onOpen={(id) => {
+              const task = tasks.find((t) => t.id === id);
+              if (task) open(task);
+            }}
+          />
+        </Suspense>
+      )}
       <Suspense fallback={null}>
         <KeyboardShortcuts
           visible={visible}

@@ -9,6 +9,12 @@ const ACTIONS = [
   'updateList',
   'deleteList',
   'dismissConflicts',
+  'deleteListToInbox',
+  'undoDeleteList',
+  'addSubtask',
+  'updateSubtask',
+  'removeSubtask',
+  'skipOccurrence',
 ] as const satisfies readonly (keyof TaskActions)[];
 
 /** Task actions that wait for `load` (the write path, loaded after first render) before each call. */

@@ -8,6 +8,7 @@ export function parseScope(hash: string): Scope {
   switch (kind) {
     case 'today':
     case 'overdue':
+    case 'upcoming':
     case 'inbox':
       return { kind };
     case 'list':

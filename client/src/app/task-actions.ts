@@ -1,14 +1,22 @@
 import type { HybridLogicalClock, Task } from '@taskmaster/shared-schema';
+import type { Subtask } from '@taskmaster/shared-schema';
 import {
+  addSubtask,
   createList,
   createTask,
   deleteList,
+  deleteListToInbox,
   deleteTask,
   dismissConflicts,
   flushPending,
+  removeSubtask,
   restoreTask,
+  skipOccurrence,
+  undoDeleteList,
   updateList,
+  updateSubtask,
   updateTask,
+  type DeletedList,
   type TaskmasterDatabase,
 } from '@taskmaster/sync-client/db';
 
@@ -31,6 +39,19 @@ export interface TaskActions {
   updateList(id: string, patch: Partial<ListFields>): Promise<void>;
   deleteList(id: string): Promise<void>;
   dismissConflicts(collection: 'tasks' | 'lists', id: string): Promise<void>;
+  /** Deletes a list, moving its tasks to the Inbox; the result undoes it. */
+  deleteListToInbox(id: string): Promise<DeletedList>;
+  undoDeleteList(deleted: DeletedList): Promise<void>;
+  /** The checklist: each subtask part is stamped on its own (R4). */
+  addSubtask(taskId: string, title: string): Promise<string>;
+  updateSubtask(
+    taskId: string,
+    subId: string,
+    patch: Partial<Pick<Subtask, 'title' | 'done' | 'order'>>,
+  ): Promise<void>;
+  removeSubtask(taskId: string, subId: string): Promise<void>;
+  /** "Skip this occurrence" of a repeating task. */
+  skipOccurrence(id: string): Promise<void>;
 }
 
 /**
@@ -55,5 +76,13 @@ export function createTaskActions(db: TaskmasterDatabase, clock: HybridLogicalCl
     updateList: (id, patch) => durably(updateList(db, clock, id, patch)),
     deleteList: (id) => durably(deleteList(db, clock, id)),
     dismissConflicts: (collection, id) => durably(dismissConflicts(db, collection, id)),
+    deleteListToInbox: (id) => durably(deleteListToInbox(db, clock, id)),
+    undoDeleteList: (deleted) => durably(undoDeleteList(db, clock, deleted)),
+    addSubtask: (taskId, title) => durably(addSubtask(db, clock, taskId, title)),
+    updateSubtask: (taskId, subId, patch) => durably(updateSubtask(db, clock, taskId, subId, patch)),
+    removeSubtask: (taskId, subId) => durably(removeSubtask(db, clock, taskId, subId)),
+    skipOccurrence: async (id) => {
+      await durably(skipOccurrence(db, clock, id));
+    },
   };
 }

@@ -3,9 +3,10 @@ import type { Task, TaskList } from '@taskmaster/shared-schema';
 export type TaskFields = Pick<
   Task,
   'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'
->;
+> &
+  Partial<Pick<Task, 'dueTime' | 'startDate' | 'repeat' | 'reminder' | 'reminderFiredAt'>>;
 export type TaskPatch = Partial<TaskFields>;
-export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'>;
+export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'> & Partial<Pick<TaskList, 'icon'>>;
 
 /** Patch that marks a task done or open again, keeping `completedAt` consistent with `status`. */
 export function completionPatch(done: boolean, now: number = Date.now()): TaskPatch {

@@ -42,7 +42,9 @@ export function useTaskCommands(
         tags,
         ...(parsed.priority ? { priority: parsed.priority } : {}),
         listId: parsed.listId ?? (scope.kind === 'list' ? scope.listId : ''),
-        dueDate: parsed.dueDate ?? (scope.kind === 'today' ? today : ''),
+        dueDate: parsed.dueDate ?? (scope.kind === 'today' || scope.kind === 'upcoming' ? today : ''),
+        ...(parsed.dueTime ? { dueTime: parsed.dueTime } : {}),
+        ...(parsed.repeat ? { repeat: parsed.repeat } : {}),
         order: orderForTop(allTasks),
       });
     };

@@ -5,6 +5,8 @@ import { makeTask } from './test-fixtures';
 import type { TaskActions } from '../../src/app/task-actions';
 import { TaskApp } from '../../src/app/TaskApp';
 
+let subtaskIds = 0;
+
 /** TaskApp over in-memory state, for component tests that do not need RxDB. */
 export function TaskAppHarness({
   initial = [],
@@ -31,6 +33,36 @@ export function TaskAppHarness({
       deleteList: async () => undefined,
       dismissConflicts: async (_c, id) =>
         setTasks((all) => all.map((t) => (t.id === id ? { ...t, conflicts: [] } : t))),
+      deleteListToInbox: async (id) => ({ listId: id, moved: [] }),
+      undoDeleteList: async () => undefined,
+      addSubtask: async (taskId, title) => {
+        const subId = `s${++subtaskIds}`;
+        setTasks((all) =>
+          all.map((t) =>
+            t.id === taskId
+              ? { ...t, subtasks: { ...t.subtasks, [subId]: { title, done: false, order: 1, removed: false } } }
+              : t,
+          ),
+        );
+        return subId;
+      },
+      updateSubtask: async (taskId, subId, patch) =>
+        setTasks((all) =>
+          all.map((t) => {
+            const sub = t.subtasks?.[subId];
+            return t.id === taskId && sub ? { ...t, subtasks: { ...t.subtasks, [subId]: { ...sub, ...patch } } } : t;
+          }),
+        ),
+      removeSubtask: async (taskId, subId) =>
+        setTasks((all) =>
+          all.map((t) => {
+            const sub = t.subtasks?.[subId];
+            return t.id === taskId && sub
+              ? { ...t, subtasks: { ...t.subtasks, [subId]: { ...sub, removed: true } } }
+              : t;
+          }),
+        ),
+      skipOccurrence: async () => undefined,
     }),
     [],
   );

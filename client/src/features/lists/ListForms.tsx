@@ -1,6 +1,7 @@
 import type { TaskList } from '@taskmaster/shared-schema';
 import { useState, type FormEvent } from 'react';
 import { Icon } from '../../ui/Icon';
+import { DeleteListDialog, RenameListDialog, type ListEdit } from './ListDialogs';
 
 /** The sidebar's "+ New list" box. */
 export function NewListForm({ onAdd }: { onAdd: (name: string) => void }) {
@@ -25,26 +26,27 @@ export function NewListForm({ onAdd }: { onAdd: (name: string) => void }) {
   );
 }
 
-/** Rename and delete buttons of one list in the sidebar. */
+/** Rename and delete buttons of one list in the sidebar; each opens its dialog. */
 export function ListMenu({
   list,
-  onRename,
+  openCount,
+  onUpdate,
   onDelete,
 }: {
   list: TaskList;
-  onRename: (list: TaskList, name: string) => void;
+  /** Open tasks in the list, for the delete dialog. */
+  openCount: number;
+  onUpdate: (list: TaskList, patch: ListEdit) => void;
   onDelete: (list: TaskList) => void;
 }) {
+  const [open, setOpen] = useState<'rename' | 'delete' | null>(null);
   return (
     <span className="nav-item__actions">
       <button
         type="button"
         className="icon-button icon-button--small"
         aria-label={`Rename list ${list.name}`}
-        onClick={() => {
-          const name = window.prompt('Rename list', list.name)?.trim();
-          if (name && name !== list.name) onRename(list, name.slice(0, 100));
-        }}
+        onClick={() => setOpen('rename')}
       >
         <Icon d="M4 20h4L19 9l-4-4L4 16v4z" size={14} />
       </button>
@@ -52,12 +54,21 @@ export function ListMenu({
         type="button"
         className="icon-button icon-button--small"
         aria-label={`Delete list ${list.name}`}
-        onClick={() => {
-          if (window.confirm(`Delete the list “${list.name}”? Its tasks move to the Inbox.`)) onDelete(list);
-        }}
+        onClick={() => setOpen('delete')}
       >
         <Icon d="M6 6l12 12M18 6L6 18" size={14} />
       </button>
+      {open === 'rename' && (
+        <RenameListDialog list={list} onSave={(patch) => onUpdate(list, patch)} onClose={() => setOpen(null)} />
+      )}
+      {open === 'delete' && (
+        <DeleteListDialog
+          list={list}
+          taskCount={openCount}
+          onDelete={() => onDelete(list)}
+          onClose={() => setOpen(null)}
+        />
+      )}
     </span>
   );
 }

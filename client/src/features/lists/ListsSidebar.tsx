@@ -3,6 +3,7 @@ import { Suspense, type ReactNode } from 'react';
 import { lazyComponent } from '../../app/lazy-component';
 import { sameScope, scopeHref } from '../../app/route';
 import type { Scope } from '../tasks/task-query';
+import type { ListEdit } from './ListDialogs';
 import { Icon } from '../../ui/Icon';
 
 export interface ScopeCounts {
@@ -20,7 +21,8 @@ interface ListsSidebarProps {
   counts: ScopeCounts;
   onNavigate: (scope: Scope) => void;
   onAddList: (name: string) => void;
-  onRenameList: (list: TaskList, name: string) => void;
+  /** Rename, recolour or change the icon of a list (the "Rename list" dialog). */
+  onUpdateList: (list: TaskList, patch: ListEdit) => void;
   onDeleteList: (list: TaskList) => void;
 }
 
@@ -36,7 +38,7 @@ export function ListsSidebar({
   counts,
   onNavigate,
   onAddList,
-  onRenameList,
+  onUpdateList,
   onDeleteList,
 }: ListsSidebarProps) {
   const link = (target: Scope, label: ReactNode, count?: number, extra?: ReactNode) => (
@@ -60,6 +62,7 @@ export function ListsSidebar({
       <div className="nav-group">
         {link({ kind: 'all' }, 'All tasks', counts.all, <Icon d="M4 6h16M4 12h16M4 18h10" />)}
         {link({ kind: 'today' }, 'Today', counts.today, <Icon d="M5 8h14M7 4v3M17 4v3M5 6h14v14H5z" />)}
+        {link({ kind: 'upcoming' }, 'Upcoming', undefined, <Icon d="M4 6h16M4 12h10M4 18h6M17 14l3 3-3 3" />)}
         {link({ kind: 'overdue' }, 'Overdue', counts.overdue, <Icon d="M12 7v5l3 3M12 3a9 9 0 100 18 9 9 0 000-18z" />)}
         {link({ kind: 'inbox' }, 'Inbox', counts.inbox, <Icon d="M4 13l2-8h12l2 8v6H4zM4 13h5l1 2h4l1-2h5" />)}
       </div>
@@ -72,10 +75,21 @@ export function ListsSidebar({
               { kind: 'list', listId: list.id },
               list.name,
               counts.lists[list.id],
-              <span className="dot" style={{ background: list.color }} aria-hidden="true" />,
+              list.icon ? (
+                <span className="list-icon" style={{ boxShadow: `inset 0 -2px 0 ${list.color}` }} aria-hidden="true">
+                  {list.icon}
+                </span>
+              ) : (
+                <span className="dot" style={{ background: list.color }} aria-hidden="true" />
+              ),
             )}
             <Suspense fallback={null}>
-              <ListMenu list={list} onRename={onRenameList} onDelete={onDeleteList} />
+              <ListMenu
+                list={list}
+                openCount={counts.lists[list.id] ?? 0}
+                onUpdate={onUpdateList}
+                onDelete={onDeleteList}
+              />
             </Suspense>
           </div>
         ))}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { userTimeZone } from '../tasks/zoned-time';
 import { isReminderDue, nextReminderAt, reminderBody, reminderTrigger, type RemindableTask } from './reminder-time';
+import './reminders.css';
 
 interface RemindersProps {
   tasks: readonly RemindableTask[];

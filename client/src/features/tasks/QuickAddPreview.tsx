@@ -1,4 +1,5 @@
 import type { ChipKind, QuickAddChip, QuickAddResult } from './parse-quick-add';
+import './quick-add-preview.css';
 
 const KIND_LABEL: Record<ChipKind, string> = {
   date: 'Due',

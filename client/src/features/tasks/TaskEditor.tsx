@@ -10,6 +10,8 @@ import { completionPatch, type TaskPatch } from '../../app/task-actions';
 import { ConflictNotice } from '../conflicts/ConflictNotice';
 import { restorePatch } from '../conflicts/describe-conflict';
 import { addDays, PRIORITY_LABEL } from './format';
+import { SubtaskList, type SubtaskActions } from './SubtaskList';
+import { TaskSchedule } from './TaskSchedule';
 import { parseTags, useDraft, useSaveStatus, type SaveStatus } from './use-draft';
 
 const STATUS_LABEL = { todo: 'To do', 'in-progress': 'In progress', done: 'Done' } as const;
@@ -25,7 +27,13 @@ interface TaskEditorProps {
   onDelete: () => void;
   onClose: () => void;
   onDismissConflicts: () => void;
+  onAddSubtask?: SubtaskActions['onAdd'];
+  onUpdateSubtask?: SubtaskActions['onUpdate'];
+  onRemoveSubtask?: SubtaskActions['onRemove'];
+  onSkipOccurrence?: () => void;
 }
+
+const nothing = () => undefined;
 
 /** Edits every field of a task. Each field is written on its own, when its edit ends. */
 export function TaskEditor({
@@ -37,6 +45,10 @@ export function TaskEditor({
   onDelete,
   onClose,
   onDismissConflicts,
+  onAddSubtask = nothing,
+  onUpdateSubtask = nothing,
+  onRemoveSubtask = nothing,
+  onSkipOccurrence = nothing,
 }: TaskEditorProps) {
   const id = useId();
   const titleRef = useRef<HTMLInputElement>(null);
@@ -167,6 +179,8 @@ export function TaskEditor({
         </div>
       </div>
 
+      <TaskSchedule task={task} today={today} change={change} onSkipOccurrence={onSkipOccurrence} />
+
       <div className="field">
         <label htmlFor={`${id}-list`}>List</label>
         <select id={`${id}-list`} value={task.listId} onChange={(e) => change({ listId: e.target.value })}>
@@ -193,6 +207,11 @@ export function TaskEditor({
           }}
         />
       </div>
+
+      <SubtaskList
+        task={task}
+        actions={{ onAdd: onAddSubtask, onUpdate: onUpdateSubtask, onRemove: onRemoveSubtask }}
+      />
 
       <div className="field field--grow">
         <label htmlFor={`${id}-notes`}>Notes</label>

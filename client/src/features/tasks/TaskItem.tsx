@@ -60,7 +60,17 @@ export const TaskItem = memo(function TaskItem({
   ]
     .filter(Boolean)
     .join(' ');
+  // Subtask progress "2/5" (removed subtasks do not count).
+  let subDone = 0;
+  let subTotal = 0;
+  for (const sub of Object.values(task.subtasks ?? {})) {
+    if (sub.removed) continue;
+    subTotal++;
+    if (sub.done) subDone++;
+  }
   const hasMeta =
+    subTotal > 0 ||
+    Boolean(task.repeat) ||
     task.dueDate !== '' ||
     task.priority !== 'none' ||
     task.status === 'in-progress' ||
@@ -113,6 +123,23 @@ export const TaskItem = memo(function TaskItem({
               <span className={`chip chip--due${overdue ? ' chip--overdue' : ''}`}>
                 {overdue ? 'Overdue · ' : ''}
                 {formatDue(task.dueDate, today)}
+                {task.dueTime ? ` ${task.dueTime}` : ''}
+              </span>
+            )}
+            {task.repeat && (
+              <span className="chip chip--repeat" title="Repeats">
+                <span aria-hidden="true">↻</span>
+                <span className="visually-hidden">Repeats</span>
+              </span>
+            )}
+            {subTotal > 0 && (
+              <span className="chip chip--subtasks" title={`${subDone} of ${subTotal} subtasks done`}>
+                <span aria-hidden="true">
+                  {subDone}/{subTotal}
+                </span>
+                <span className="visually-hidden">
+                  {subDone} of {subTotal} subtasks done
+                </span>
               </span>
             )}
             {task.status === 'in-progress' && <span className="chip chip--progress">In progress</span>}

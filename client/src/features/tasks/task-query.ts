@@ -1,11 +1,13 @@
 import type { Task, TaskPriority } from '@taskmaster/shared-schema';
 import type { MangoQuery, MangoQuerySelector } from 'rxdb/plugins/core';
+import { addDaysUtc } from './recurrence-phrase';
 
 /** Which tasks the main pane shows: a smart view, a list (project) or a tag. */
 export type Scope =
   | { kind: 'all' }
   | { kind: 'today' }
   | { kind: 'overdue' }
+  | { kind: 'upcoming' }
   | { kind: 'inbox' }
   | { kind: 'list'; listId: string }
   | { kind: 'tag'; tag: string };
@@ -31,6 +33,9 @@ export function localDay(date: Date = new Date()): string {
 }
 
 export const isDone = (task: Task): boolean => task.status === 'done';
+
+/** The last day the Upcoming view shows: 14 days, today included. */
+export const upcomingLastDay = (today: string): string => addDaysUtc(today, 13);
 export const isOverdue = (task: Task, today: string): boolean =>
   !isDone(task) && task.dueDate !== '' && task.dueDate < today;
 
@@ -42,6 +47,8 @@ export function inScope(task: Task, scope: Scope, today: string): boolean {
       return task.dueDate !== '' && (task.dueDate === today || isOverdue(task, today));
     case 'overdue':
       return isOverdue(task, today);
+    case 'upcoming':
+      return !isDone(task) && task.dueDate !== '' && task.dueDate <= upcomingLastDay(today);
     case 'inbox':
       return task.listId === '';
     case 'list':
@@ -148,6 +155,9 @@ function scopeSelector(scope: Scope, today: string): Selector {
       return { dueDate: { $gt: '', $lte: today }, $or: [{ dueDate: today }, { status: { $ne: 'done' } }] };
     case 'overdue':
       return { dueDate: { $gt: '', $lt: today }, status: { $ne: 'done' } };
+    case 'upcoming':
+      // Overdue and the next 14 days, open only (the Upcoming view groups them by day).
+      return { dueDate: { $gt: '', $lte: upcomingLastDay(today) }, status: { $ne: 'done' } };
     case 'inbox':
       return { listId: '' };
     case 'list':

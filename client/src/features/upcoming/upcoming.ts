@@ -1,0 +1,49 @@
+import type { Task } from '@taskmaster/shared-schema';
+import { PRIORITY_RANK } from '../tasks/task-query';
+import { addDaysUtc } from '../tasks/recurrence-phrase';
+
+/** How far ahead Upcoming looks, today included. */
+export const UPCOMING_DAYS = 14;
+
+export interface UpcomingGroup {
+  /** `overdue`, or the `YYYY-MM-DD` day. */
+  key: string;
+  day: string | null;
+  tasks: Task[];
+}
+
+const byTimeThenPriority = (a: Task, b: Task) =>
+  (a.dueTime || '99:99').localeCompare(b.dueTime || '99:99') ||
+  PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+  a.order - b.order ||
+  a.id.localeCompare(b.id);
+
+/**
+ * The Upcoming view: open tasks that are overdue (on top, oldest first), then one group for each of
+ * the next 14 days, today first, each sorted by due time (all-day last), then priority. Days without
+ * tasks are kept, so the week reads as a calendar.
+ */
+export function groupUpcoming(tasks: readonly Task[], today: string): UpcomingGroup[] {
+  const last = addDaysUtc(today, UPCOMING_DAYS - 1);
+  const overdue: Task[] = [];
+  const byDay = new Map<string, Task[]>();
+  for (const task of tasks) {
+    if (task.status === 'done' || task.dueDate === '') continue;
+    if (task.dueDate < today) overdue.push(task);
+    else if (task.dueDate <= last) {
+      const list = byDay.get(task.dueDate) ?? [];
+      list.push(task);
+      byDay.set(task.dueDate, list);
+    }
+  }
+  const groups: UpcomingGroup[] = [];
+  if (overdue.length > 0) {
+    overdue.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || byTimeThenPriority(a, b));
+    groups.push({ key: 'overdue', day: null, tasks: overdue });
+  }
+  for (let i = 0; i < UPCOMING_DAYS; i++) {
+    const day = addDaysUtc(today, i);
+    groups.push({ key: day, day, tasks: (byDay.get(day) ?? []).sort(byTimeThenPriority) });
+  }
+  return groups;
+}
