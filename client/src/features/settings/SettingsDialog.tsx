@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { readStoredUser } from '@taskmaster/sync-client/lazy-session';
 import { Dialog } from '../../ui/Dialog';
 import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } from './storage';
 
@@ -26,6 +27,13 @@ export function SettingsDialog({ email, taskCount, onSignOut, onClose }: Setting
         <p>
           Signed in as <strong>{email}</strong>
         </p>
+        {readStoredUser()?.role === 'admin' && (
+          <p>
+            <a className="button" href="#/admin" onClick={onClose}>
+              Administration
+            </a>
+          </p>
+        )}
         <button
           type="button"
           className="button button--danger"
