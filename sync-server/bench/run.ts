@@ -8,8 +8,10 @@ import { medianOfRuns } from './stats.js';
 
 const RESULTS = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** Comma-separated subset of `core,cluster,client`; all by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client').split(',').map((s) => s.trim()));
+/** Comma-separated subset of `core,cluster,client,list`; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list').split(',').map((s) => s.trim()));
+/** The built client the browser stages load (`BENCH_CLIENT_DIST` measures another build). */
+const CLIENT_DIST = process.env.BENCH_CLIENT_DIST ?? fileURLToPath(new URL('../../client/dist', import.meta.url));
 const CLIENT_SIZE_REPORT = fileURLToPath(new URL('../../client/dist/size-report.json', import.meta.url));
 
 const TARGETS: Record<string, { target: string; ok: (v: number) => boolean }> = {
@@ -24,6 +26,10 @@ const TARGETS: Record<string, { target: string; ok: (v: number) => boolean }> = 
   client_critical_js_gzip_kb: { target: '<= 150', ok: (v) => v <= 150 },
   offline_reload_to_tasks_ms: { target: '<= 500', ok: (v) => v <= 500 },
   initial_sync_10k_browser_ms: { target: '<= 3000', ok: (v) => v <= 3000 },
+  list_add_to_visible_ms: { target: '<= 50', ok: (v) => v <= 50 },
+  list_toggle_ms: { target: '<= 50', ok: (v) => v <= 50 },
+  list_reload_to_tasks_ms: { target: '<= 500', ok: (v) => v <= 500 },
+  list_dom_nodes: { target: '<= 1500', ok: (v) => v <= 1500 },
 };
 
 async function clusterFigures(): Promise<Record<string, number>> {
@@ -81,6 +87,30 @@ async function clientFigures(): Promise<Record<string, number>> {
   return figures;
 }
 
+/** The task list with 10,000 tasks on the device, in Chromium (medians of `RUNS` samples each). */
+async function listFigures(): Promise<Record<string, number>> {
+  process.stdout.write(`list bench: 10,000 tasks in Chromium, add / toggle / reload (${RUNS} samples each, median)\n`);
+  const { hasChromium, measureListPerf } = await import('@taskmaster/client/testing/e2e');
+  if (!hasChromium) {
+    process.stdout.write('  SKIPPED list bench: no Chromium at /usr/bin/chromium\n');
+    return {};
+  }
+  const { startTestServer } = await import('../test/helpers/server.js');
+  const server = await startTestServer({ env: { CLIENT_DIST_DIR: CLIENT_DIST } });
+  try {
+    const list = await measureListPerf(server, { tasks: 10_000, runs: RUNS });
+    process.stdout.write(`  samples: ${JSON.stringify(list.samples)}\n`);
+    return {
+      list_add_to_visible_ms: list.addToVisibleMs,
+      list_toggle_ms: list.toggleMs,
+      list_reload_to_tasks_ms: list.reloadToTasksMs,
+      list_dom_nodes: list.domNodes,
+    };
+  } finally {
+    await server.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(MAIN_JS)) throw new Error('sync-server is not built: run `npm run build` first (npm run bench does)');
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
@@ -96,6 +126,7 @@ async function main(): Promise<void> {
   }
   if (ONLY.has('cluster')) measured = { ...measured, ...(await clusterFigures()) };
   if (ONLY.has('client')) measured = { ...measured, ...(await clientFigures()) };
+  if (ONLY.has('list')) measured = { ...measured, ...(await listFigures()) };
   const results = {
     ...previous,
     ...measured,

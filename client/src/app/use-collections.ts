@@ -1,7 +1,14 @@
-import type { Task, TaskList } from '@taskmaster/shared-schema';
+import { taskSchema, type Task, type TaskList } from '@taskmaster/shared-schema';
 import { useEffect, useMemo, useState } from 'react';
+import {
+  getQueryMatcher,
+  getSortComparator,
+  type FilledMangoQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+} from 'rxdb/plugins/core';
 import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { arrangeView, matchesSearch, queryTasks, viewQuery, type TaskQuery } from '../features/tasks/task-query';
+import { arrangeView, matchesSearch, viewQuery, type TaskQuery } from '../features/tasks/task-query';
 
 export interface LocalData {
   tasks: readonly Task[];
@@ -69,6 +76,15 @@ export function useCollections(db: TaskmasterDatabase | null): LocalData {
   return data;
 }
 
+/** A view query over tasks in memory, matched and sorted exactly as the database does it. */
+function runInMemory(tasks: readonly Task[], query: ReturnType<typeof viewQuery>): Task[] {
+  const filled = { ...query, skip: 0 } as FilledMangoQuery<Task>;
+  const schema = taskSchema as unknown as RxJsonSchema<RxDocumentData<Task>>;
+  const matches = getQueryMatcher(schema, filled) as unknown as (task: Task) => boolean;
+  const compare = getSortComparator(schema, filled) as unknown as (a: Task, b: Task) => number;
+  return tasks.filter(matches).sort(compare);
+}
+
 interface ViewResult {
   key: string;
   sorted: readonly Task[];
@@ -78,8 +94,8 @@ interface ViewResult {
  * The tasks of the current view, in display order, from the view's own RxDB query
  * ({@link viewQuery}): selected and sorted by the database and kept up to date per change, then
  * arranged in one linear pass. Until the query for a new view has answered (one IndexedDB read
- * after navigating), and when there is no database (component tests), the same order is computed
- * from `all` with {@link queryTasks}, so the view never shows the previous scope's tasks.
+ * after navigating), and when there is no database (component tests), the same query runs over
+ * `all` with RxDB's own matcher and sort comparator, so the view never shows the previous scope's tasks.
  */
 export function useTaskView(
   db: TaskmasterDatabase | null | undefined,
@@ -102,7 +118,8 @@ export function useTaskView(
   // Only computed while the query has not answered: `all` changes on every write, `arranged` then not.
   const fallbackSource = arranged ? null : all;
   const fallback = useMemo(
-    () => (fallbackSource ? queryTasks(fallbackSource, { scope, status, sort, today, search: '' }) : null),
+    () =>
+      fallbackSource ? arrangeView(runInMemory(fallbackSource, viewQuery({ scope, status, sort, today })), sort) : null,
     [fallbackSource, key],
   );
   const view = arranged ?? fallback ?? [];

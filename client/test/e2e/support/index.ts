@@ -2,3 +2,4 @@
 export * from './browser.js';
 export * from './initial-sync.js';
 export * from './offline-reload.js';
+export * from './list-perf.js';
