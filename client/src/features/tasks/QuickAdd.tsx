@@ -1,7 +1,6 @@
 import { lazy, Suspense, useId, useMemo, useRef, useState, type FormEvent, type Ref } from 'react';
 import type { NaturalParser } from './parse-natural';
 import { parseQuickAdd, type ParsedQuickAdd, type QuickAddChip, type QuickAddResult } from './parse-quick-add';
-import { userLocale, userTimeZone } from './zoned-time';
 
 interface QuickAddProps {
   /** Resolves once the task is committed to the local database; rejects if it could not be stored. */
@@ -17,7 +16,7 @@ interface QuickAddProps {
 const QuickAddPreview = lazy(() => import('./QuickAddPreview').then((m) => ({ default: m.QuickAddPreview })));
 let parserLoad: Promise<NaturalParser> | undefined;
 function loadParser(): Promise<NaturalParser> {
-  parserLoad ??= import('./parse-natural').then((m) => m.loadNaturalParser(userLocale()));
+  parserLoad ??= import('./parse-natural').then((m) => m.loadNaturalParser());
   parserLoad.catch(() => (parserLoad = undefined)); // offline before it was cached: retry on next focus
   return parserLoad;
 }
@@ -25,6 +24,8 @@ function loadParser(): Promise<NaturalParser> {
 const MAY_HAVE_DATE =
   /\d|today|tonight|tomorrow|next|every|daily|weekly|monthly|yearly|annually|week|month|noon|midnight|\b(?:in|at|on)\s|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 const PARSER_WAIT_MS = 2000;
+/** English lines without date words need no date parser; other languages have their own words. */
+const english = () => typeof navigator === 'undefined' || !navigator.language || navigator.language.startsWith('en');
 
 /** The text whose save is in flight, kept across a reload of this tab (sessionStorage is synchronous). */
 const IN_FLIGHT_KEY = 'taskmaster:quick-add-unsaved';
@@ -79,9 +80,7 @@ export function QuickAdd({
   };
   const parse = (text: string, natural: NaturalParser | null): QuickAddResult => {
     const options = { keep, lists: lists ?? [] };
-    return natural
-      ? natural(text, { ...options, now: new Date(), timeZone: userTimeZone(), locale: userLocale() })
-      : parseQuickAdd(text, options);
+    return natural ? natural(text, { ...options, now: new Date() }) : parseQuickAdd(text, options);
   };
   const preview = useMemo(
     () => (parser && value.trim() !== '' ? parse(value, parser) : null),
@@ -121,7 +120,7 @@ export function QuickAdd({
     saving.current.add(submitted);
     setError(null);
     storage()?.setItem(IN_FLIGHT_KEY, submitted);
-    if (parser || (!MAY_HAVE_DATE.test(submitted) && userLocale().startsWith('en'))) {
+    if (parser || (!MAY_HAVE_DATE.test(submitted) && english())) {
       save(submitted, parse(submitted, parser));
       return;
     }

@@ -9,7 +9,7 @@ import {
   type ShorthandOptions,
 } from './parse-quick-add';
 import { addDaysUtc, describeRepeat, findRepeat, firstOccurrence } from './recurrence-phrase';
-import { dayString, timeString, wallClock } from './zoned-time';
+import { dayString, timeString, userLocale, userTimeZone, wallClock } from './zoned-time';
 
 /**
  * The natural-language quick-add parser (a lazy chunk: chrono-node is not on the critical path).
@@ -21,10 +21,10 @@ type DateParser = Pick<en.Chrono, 'parse'>;
 
 export interface NaturalOptions extends ShorthandOptions {
   now: Date;
-  /** IANA zone the user lives in; "today" and "at 3pm" are wall-clock values there. */
-  timeZone: string;
-  /** BCP 47 locale: the day/month order of "4/5", the chip labels, the language's own date words. */
-  locale: string;
+  /** IANA zone the user lives in; "today" and "at 3pm" are wall-clock values there. Default: the browser's. */
+  timeZone?: string;
+  /** BCP 47 locale: the day/month order of "4/5", the chip labels. Default: the browser's. */
+  locale?: string;
 }
 
 export type NaturalParser = (input: string, options: NaturalOptions) => QuickAddResult;
@@ -139,11 +139,12 @@ function findDates(
 export function createNaturalParser(extra: readonly DateParser[] = []): NaturalParser {
   return (input, options) => {
     const keep = options.keep ?? new Set<string>();
-    const now = wallClock(options.now, options.timeZone);
+    const locale = options.locale ?? userLocale();
+    const now = wallClock(options.now, options.timeZone ?? userTimeZone());
     const today = dayString(now);
     // chrono computes in the process's zone: give it the user's wall clock there ("floating").
     const reference = new Date(now.year, now.month - 1, now.day, now.hour, now.minute, now.second);
-    const label = labels(options.locale);
+    const label = labels(locale);
     const shorthand = parseShorthand(input, options);
     const chips: QuickAddChip[] = [...shorthand.chips];
 
@@ -169,14 +170,7 @@ export function createNaturalParser(extra: readonly DateParser[] = []): NaturalP
       break;
     }
 
-    const dates = findDates(
-      masked(input, chips),
-      [...extra, englishFor(options.locale)],
-      reference,
-      keep,
-      today,
-      label,
-    );
+    const dates = findDates(masked(input, chips), [...extra, englishFor(locale)], reference, keep, today, label);
     chips.push(...dates.chips);
     let dueDate = dates.dueDate;
     if (repeat) {
@@ -217,7 +211,7 @@ const LANGUAGES: Record<string, () => Promise<{ casual: DateParser }>> = {
 };
 
 /** The parser for `locale`, with that language's date words when chrono knows them. */
-export async function loadNaturalParser(locale: string): Promise<NaturalParser> {
+export async function loadNaturalParser(locale: string = userLocale()): Promise<NaturalParser> {
   const language = locale.split('-')[0]?.toLowerCase() ?? 'en';
   const load = LANGUAGES[language];
   if (!load) return createNaturalParser();

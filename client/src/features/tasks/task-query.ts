@@ -1,6 +1,5 @@
 import type { Task, TaskPriority } from '@taskmaster/shared-schema';
 import type { MangoQuery, MangoQuerySelector } from 'rxdb/plugins/core';
-import { addDaysUtc } from './recurrence-phrase';
 
 /** Which tasks the main pane shows: a smart view, a list (project) or a tag. */
 export type Scope =
@@ -35,7 +34,10 @@ export function localDay(date: Date = new Date()): string {
 export const isDone = (task: Task): boolean => task.status === 'done';
 
 /** The last day the Upcoming view shows: 14 days, today included. */
-export const upcomingLastDay = (today: string): string => addDaysUtc(today, 13);
+export const upcomingLastDay = (today: string): string => {
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 13)).toISOString().slice(0, 10);
+};
 export const isOverdue = (task: Task, today: string): boolean =>
   !isDone(task) && task.dueDate !== '' && task.dueDate < today;
 
