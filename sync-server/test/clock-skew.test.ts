@@ -108,6 +108,31 @@ describe('[R8] a wrong device clock can never pin a field', () => {
       .toBe('Corrected fast edit');
   });
 
+  it('[R8] a field pinned far ahead before the bound existed is freed by the next honest edit', async () => {
+    // Stored straight into the store, as the server before rule R8 accepted it.
+    const future = encodeHlc({ ms: Date.now() + TEN_YEARS, counter: 0 }, 'fastdevice');
+    const pinned = taskDoc('legacy', {
+      title: 'Pinned ten years ahead',
+      clocks: Object.fromEntries([...TASK_MERGE_FIELDS, 'deleted'].map((f) => [f, future])),
+    });
+    await server.store.applyPush(account.tokens.user.id, 'tasks', [{ newDocumentState: pinned }], (_master, row) => ({
+      doc: row.newDocumentState,
+      recorded: [],
+      changed: true,
+    }));
+    honest.sync!.resync();
+    await expect.poll(async () => (await honest.tasks()).map((t) => t.id), { timeout: 10_000 }).toEqual(['legacy']);
+
+    await updateTask(honest.db, honest.clock, 'legacy', { title: 'Honest edit' });
+    await expect.poll(async () => (await serverTask('legacy'))?.title, { timeout: 10_000 }).toBe('Honest edit');
+    const stored = (await serverTask('legacy'))!;
+    for (const ms of stampTimes(stored)) expect(ms).toBeLessThanOrEqual(Date.now() + DEFAULT_MAX_CLOCK_SKEW_MS);
+    expect(stored.notes).toBe(pinned.notes);
+    await expect
+      .poll(async () => Math.max(...stampTimes((await honest.tasks())[0]!)), { timeout: 10_000 })
+      .toBeLessThanOrEqual(Date.now() + DEFAULT_MAX_CLOCK_SKEW_MS);
+  });
+
   it('[R8] a wall clock that jumps 10 years ahead while connected is corrected by the refusal, and loses nothing', async () => {
     fast = await openApp(server.url, account, newInstallation(), { wallClock: () => Date.now() + ahead });
     ahead = 0;

@@ -7,6 +7,7 @@ import {
   type BucketResponse,
   type DigestResponse,
   DEFAULT_MAX_CLOCK_SKEW_MS,
+  encodeHlc,
   jsonEqual,
   mergeDocs,
   PROTOCOL_LIMITS,
@@ -18,6 +19,8 @@ import {
   type PullResponse,
   type PushResponse,
   type PushRow,
+  restampAfter,
+  type SyncDoc,
   upgradeDoc,
 } from '@taskmaster/shared-schema';
 import type { z } from 'zod';
@@ -91,7 +94,7 @@ export class SyncService {
     const mergeFields = COLLECTIONS[collection].mergeFields;
     const outcome = await this.store.applyPush(userId, collection, rows, (master, row) =>
       mergeDocs(
-        master && upgradeDoc(collection, master),
+        master && this.unpinned(upgradeDoc(collection, master)),
         row.assumedMasterState ?? undefined,
         row.newDocumentState,
         mergeFields,
@@ -137,6 +140,19 @@ export class SyncService {
   private async readScope(userId: string, collection: CollectionName) {
     const rows = await this.store.pull(userId, collection, 0, Number.MAX_SAFE_INTEGER);
     return { seq: rows.at(-1)?.seq ?? 0, docs: rows.map((row) => row.doc) };
+  }
+
+  /**
+   * Rule R8 for documents stored before stamps were bounded: a stored stamp past the bound is taken
+   * as made `maxClockSkewMs` before now, so any honest edit of its field wins from now on, while
+   * edits older than that still lose to it.
+   */
+  private unpinned<D extends SyncDoc>(doc: D): D {
+    const now = this.now();
+    const clocks = restampAfter(doc.clocks, now + this.maxClockSkewMs, () =>
+      encodeHlc({ ms: now - this.maxClockSkewMs, counter: 0 }, 'server'),
+    );
+    return clocks === doc.clocks ? doc : { ...doc, clocks };
   }
 
   private validateRows(
