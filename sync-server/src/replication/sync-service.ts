@@ -54,7 +54,8 @@ export class SyncService {
     options: SyncServiceOptions = {},
   ) {
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
-    this.now = options.now ?? Date.now;
+    // Read at each call, so fake timers installed after construction (the simulation) are seen.
+    this.now = options.now ?? (() => Date.now());
     this.onRepair = options.onRepair;
   }
 
