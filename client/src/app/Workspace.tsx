@@ -1,6 +1,7 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import type { Session } from '@taskmaster/sync-client/session';
+import { updateStore } from '../pwa/update-store';
 import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { deferredTaskActions } from './deferred-actions';
 import { TaskApp } from './TaskApp';
@@ -42,6 +43,12 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
   useLayoutEffect(() => {
     // Read by the bench: navigation start to the task list from IndexedDB committed to the DOM.
     if (data.ready) performance.mark('taskmaster:tasks-visible');
+  }, [data.ready]);
+  useEffect(() => {
+    // "Ready to work offline" is worth saying only with the tasks on screen, never at sign-in.
+    if (!data.ready) return undefined;
+    updateStore.set({ signedIn: true });
+    return () => updateStore.set({ signedIn: false });
   }, [data.ready]);
   useEffect(() => {
     // The tasks are on screen: load the write path now, so the first edit does not wait for it.

@@ -7,7 +7,7 @@ const UpdatePrompt = lazyComponent(() => import('./UpdatePrompt').then((m) => m.
 /** Holds the place of the "new version ready" prompt; its code loads only once there is something to say. */
 export function UpdateLayer() {
   const state = useSyncExternalStore(updateStore.subscribe, updateStore.get);
-  if (!state.needRefresh && !state.offlineReady && !state.syncBlocked) return null;
+  if (!state.needRefresh && !(state.offlineReady && state.signedIn) && !state.syncBlocked) return null;
   return (
     <Suspense fallback={null}>
       <UpdatePrompt />

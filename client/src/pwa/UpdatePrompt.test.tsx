@@ -1,12 +1,13 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { updateStore } from './update-store';
+import { UpdateLayer } from './UpdateLayer';
 import { UpdatePrompt } from './UpdatePrompt';
 
 describe('UpdatePrompt', () => {
   afterEach(() => {
     cleanup();
-    updateStore.set({ needRefresh: false, offlineReady: false, syncBlocked: false });
+    updateStore.set({ needRefresh: false, offlineReady: false, syncBlocked: false, signedIn: false });
   });
 
   it('appears when a new version is waiting and activates it on Reload', async () => {
@@ -39,6 +40,14 @@ describe('UpdatePrompt', () => {
     expect(screen.getByRole('alert').textContent).toContain('can no longer sync');
     fireEvent.click(screen.getByRole('button', { name: 'Reload' }));
     expect(activate).toHaveBeenCalledOnce();
+  });
+
+  it('says "ready to work offline" only once the tasks are on screen, never on the sign-in screen', async () => {
+    render(<UpdateLayer />);
+    act(() => updateStore.set({ offlineReady: true })); // the service worker installed at sign-in
+    expect(screen.queryByText(/ready to work offline/)).toBeNull();
+    act(() => updateStore.set({ signedIn: true }));
+    expect(await screen.findByText('TaskMaster is ready to work offline.')).toBeTruthy();
   });
 
   it('can be postponed', () => {

@@ -4,11 +4,13 @@ import { updateStore } from './update-store';
 /** "A new version is ready" with Reload / Later; also confirms once that the app works offline. */
 export function UpdatePrompt() {
   const state = useSyncExternalStore(updateStore.subscribe, updateStore.get);
+  // Said once the tasks are on screen (not on the sign-in screen), for a few seconds.
+  const offlineReady = state.offlineReady && state.signedIn;
   useEffect(() => {
-    if (!state.offlineReady) return undefined;
+    if (!offlineReady) return undefined;
     const timer = window.setTimeout(() => updateStore.set({ offlineReady: false }), 5000);
     return () => window.clearTimeout(timer);
-  }, [state.offlineReady]);
+  }, [offlineReady]);
   if (state.needRefresh) {
     return (
       <div className="toast toast--update" role="alert">
@@ -42,7 +44,7 @@ export function UpdatePrompt() {
       </div>
     );
   }
-  if (state.offlineReady) {
+  if (offlineReady) {
     return (
       <div className="toast" role="status">
         <span>TaskMaster is ready to work offline.</span>

@@ -6,9 +6,15 @@ export interface UpdateState {
   offlineReady: boolean;
   /** The sync server no longer serves this build (`upgrade-required`): it must be updated to sync. */
   syncBlocked: boolean;
+  /**
+   * The user's tasks are on screen (set by the workspace). "Ready to work offline" waits for it: the
+   * service worker usually finishes installing on the first visit, at the sign-in screen, where
+   * there is nothing yet to work on offline.
+   */
+  signedIn: boolean;
 }
 
-let state: UpdateState = { needRefresh: false, offlineReady: false, syncBlocked: false };
+let state: UpdateState = { needRefresh: false, offlineReady: false, syncBlocked: false, signedIn: false };
 let activate: (() => Promise<void>) | null = null;
 let checkForUpdate: (() => Promise<unknown>) | null = null;
 const listeners = new Set<Listener>();
