@@ -1,3 +1,4 @@
+import { activateWaitingWorker } from './activate-worker';
 import { updateStore } from './update-store';
 
 /** How often an open app checks for a new version (deploys should reach long-lived tabs). */
@@ -11,17 +12,17 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
 export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   const { registerSW } = await import('virtual:pwa-register');
-  const updateSW = registerSW({
+  registerSW({
     immediate: true,
     onNeedRefresh: () => updateStore.set({ needRefresh: true }),
     onOfflineReady: () => updateStore.set({ offlineReady: true }),
     onRegisteredSW: (_url, registration) => {
       if (!registration) return;
+      updateStore.setActivate(() => activateWaitingWorker(registration));
       updateStore.setCheckForUpdate(() => registration.update());
       window.setInterval(() => {
         if (navigator.onLine) void registration.update().catch(() => undefined);
       }, UPDATE_CHECK_MS);
     },
   });
-  updateStore.setActivate(() => updateSW(true));
 }
