@@ -59,10 +59,18 @@ function writeField(doc: Record<string, unknown>, field: string, value: unknown,
   entries[entry]![part] = value;
 }
 
-function encodeLost(value: unknown): string {
+/** A value as the conflict log stores it: JSON, truncated to the log's limit with a trailing `…`. */
+export function encodeConflictValue(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
   const max = FIELD_LIMITS.conflictValueLength;
   return json.length <= max ? json : `${json.slice(0, max - 1)}…`;
+}
+const encodeLost = encodeConflictValue;
+
+function sameRecord(a: ConflictRecord, b: ConflictRecord): boolean {
+  return (
+    a.field === b.field && a.lostClock === b.lostClock && a.winnerClock === b.winnerClock && a.lostValue === b.lostValue
+  );
 }
 
 /**
@@ -107,8 +115,23 @@ export function mergeDocs<D extends MergeableDoc>(
       if (field === 'deleted') doc._deleted = incoming._deleted;
       else writeField(doc, field, incomingValue, copied);
       doc.clocks[field] = incomingClock;
+      const replaced = (): ConflictRecord => ({
+        field,
+        lostValue: encodeLost(masterValue),
+        lostClock: masterClock,
+        winnerClock: incomingClock,
+      });
       if (concurrent && !jsonEqual(masterValue, incomingValue)) {
-        record({ field, lostValue: encodeLost(masterValue), lostClock: masterClock, winnerClock: incomingClock });
+        record(replaced());
+      } else if (
+        masterClock !== '' &&
+        incoming.conflicts.some((c) => c.field === field && c.winnerClock === incomingClock)
+      ) {
+        // A restore (R4): the device put a logged value back with a new edit and, in the same write,
+        // logged the value that edit replaces, so it can be brought back in turn. Taken only if it is
+        // exactly what this merge sees replaced (field, value, both clocks): nothing else can be added.
+        const restore = replaced();
+        if (incoming.conflicts.some((c) => sameRecord(c, restore))) record(restore);
       }
     } else if (concurrent && incomingClock !== '' && !jsonEqual(masterValue, incomingValue)) {
       record({ field, lostValue: encodeLost(incomingValue), lostClock: incomingClock, winnerClock: masterClock });
