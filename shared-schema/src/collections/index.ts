@@ -1,6 +1,7 @@
 import { LIST_MERGE_FIELDS, listSchema, type TaskList } from './lists.js';
 import { TASK_MERGE_FIELDS, taskSchema, type Task } from './tasks.js';
 
+export * from './export-format.js';
 export * from './limits.js';
 export * from './lists.js';
 export * from './tasks.js';
