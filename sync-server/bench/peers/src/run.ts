@@ -31,8 +31,12 @@ const workloads = new Set(list(process.env.PEERS_WORKLOADS, WORKLOADS_ALL));
 const FIGURES: Record<string, string> = {
   propagation_p50_ms: 'ms',
   propagation_p99_ms: 'ms',
+  propagation_server_cpu_per_write_ms: 'ms',
+  propagation_clients_cpu_per_write_ms: 'ms',
   initial_sync_10k_ms: 'ms',
   push_5k_ms: 'ms',
+  push_5k_server_cpu_ms: 'ms',
+  push_5k_client_cpu_ms: 'ms',
   rss_per_connection_kb: 'KiB',
   rss_at_rest_mb: 'MiB',
   connections_held: '',
@@ -56,13 +60,20 @@ async function oneRun(system: SystemName): Promise<Record<string, number>> {
     const p = await propagation(system);
     figures.propagation_p50_ms = p.p50;
     figures.propagation_p99_ms = p.p99;
+    figures.propagation_server_cpu_per_write_ms = p.serverCpuPerWriteMs;
+    figures.propagation_clients_cpu_per_write_ms = p.clientCpuPerWriteMs;
   }
   if (workloads.has('initial')) {
     const initial = await initialSync(system);
     figures.initial_sync_10k_ms = initial.ms;
     if (system === 'taskmaster') figures.sign_in_ms = initial.signInMs;
   }
-  if (workloads.has('push')) figures.push_5k_ms = await push(system);
+  if (workloads.has('push')) {
+    const p = await push(system);
+    figures.push_5k_ms = p.ms;
+    figures.push_5k_server_cpu_ms = p.serverCpuMs;
+    figures.push_5k_client_cpu_ms = p.clientCpuMs;
+  }
   if (workloads.has('connections')) Object.assign(figures, await connections(system, connectionStages(system)));
   return figures;
 }

@@ -7,7 +7,7 @@ import { HybridLogicalClock } from '@taskmaster/shared-schema';
 import { benchTask } from '@taskmaster/shared-schema/testing';
 import { registerAccount, startServerProcess, type Account } from '@taskmaster/sync-server/bench';
 import { io } from 'socket.io-client';
-import { peerTask, rssMb } from './docs.js';
+import { cpuMs, peerTask, rssMb } from './docs.js';
 import { startChild, type Json } from './ipc.js';
 
 export const SYSTEMS = ['taskmaster', 'rxdb', 'pouchdb'] as const;
@@ -19,6 +19,8 @@ export interface SystemServer {
   url: string;
   pid: number;
   rssMb(): Promise<number>;
+  /** CPU time the server process has used so far (ms). */
+  cpuMs(): Promise<number>;
   /** A TaskMaster account (fresh per call); peers have no auth. */
   account(): Promise<Account | undefined>;
   /** Puts `count` documents on the server without timing it (for the initial-sync figure). */
@@ -51,6 +53,7 @@ async function startTaskmaster(): Promise<SystemServer> {
     url: server.url,
     pid,
     rssMb: () => rssMb(pid),
+    cpuMs: () => cpuMs(pid),
     account: () => registerAccount(server.url),
     async preload(count, account) {
       if (!account) throw new Error('TaskMaster preload needs an account');
@@ -92,6 +95,7 @@ async function startPeer(system: 'rxdb' | 'pouchdb'): Promise<SystemServer> {
     url,
     pid: child.pid,
     rssMb: () => rssMb(child.pid),
+    cpuMs: () => cpuMs(child.pid),
     account: () => Promise.resolve(undefined),
     async preload(count) {
       let stored = 0;

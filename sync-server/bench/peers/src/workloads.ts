@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { percentile, round, type Account } from '@taskmaster/sync-server/bench';
+import { cpuMs } from './docs.js';
 import { startChild, type Child, type Json } from './ipc.js';
 import {
   CLIENT_SCRIPT,
@@ -54,7 +55,10 @@ async function closeDevices(devices: Child[]): Promise<void> {
  * Two device processes of one user, both live; 10 warm-up + `samples` spaced single writes on A,
  * each from the start of the local write until the document is in B's local database.
  */
-export async function propagation(system: SystemName, samples = 200): Promise<{ p50: number; p99: number }> {
+export async function propagation(
+  system: SystemName,
+  samples = 200,
+): Promise<{ p50: number; p99: number; serverCpuPerWriteMs: number; clientCpuPerWriteMs: number }> {
   return withServer(system, async (server) => {
     const account = await server.account();
     const a = await openDevice(system, server, account, 'a');
@@ -69,6 +73,8 @@ export async function propagation(system: SystemName, samples = 200): Promise<{ 
       });
       await b.device.request('watch');
       const latencies: number[] = [];
+      const cpuBefore = await server.cpuMs();
+      const clientsBefore = (await cpuMs(a.device.pid)) + (await cpuMs(b.device.pid));
       const deadline = Date.now() + 120_000;
       for (let i = 0; i < samples + 10 && Date.now() < deadline; i++) {
         const id = `prop-${i}-${Date.now()}`;
@@ -87,7 +93,15 @@ export async function propagation(system: SystemName, samples = 200): Promise<{ 
       }
       if (latencies.length < samples)
         throw new Error(`${system}: only ${latencies.length} propagation samples in time`);
-      return { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) };
+      const writes = latencies.length + 10;
+      const serverCpuPerWriteMs = ((await server.cpuMs()) - cpuBefore) / writes;
+      const clientCpuPerWriteMs = ((await cpuMs(a.device.pid)) + (await cpuMs(b.device.pid)) - clientsBefore) / writes;
+      return {
+        p50: round(percentile(latencies, 50)),
+        p99: round(percentile(latencies, 99)),
+        serverCpuPerWriteMs: round(serverCpuPerWriteMs, 3),
+        clientCpuPerWriteMs: round(clientCpuPerWriteMs, 3),
+      };
     } finally {
       await closeDevices([a.device, b.device]);
     }
@@ -113,7 +127,10 @@ export async function initialSync(system: SystemName, count = 10_000): Promise<{
  * A device that was in sync goes offline, writes `count` documents one by one, and comes back:
  * from reconnect until the server holds all of them.
  */
-export async function push(system: SystemName, count = 5000): Promise<number> {
+export async function push(
+  system: SystemName,
+  count = 5000,
+): Promise<{ ms: number; serverCpuMs: number; clientCpuMs: number }> {
   return withServer(system, async (server) => {
     const account = await server.account();
     const { device } = await openDevice(system, server, account, 'push');
@@ -121,7 +138,13 @@ export async function push(system: SystemName, count = 5000): Promise<number> {
       await device.request('online', { batchSize: 500 });
       await device.request('offline');
       await device.request('writeOffline', { count, prefix: `push-${Date.now()}` }, 300_000);
-      return round(await device.request<number>('pushAll', { count, batchSize: 500 }), 1);
+      const [serverBefore, clientBefore] = [await server.cpuMs(), await cpuMs(device.pid)];
+      const ms = await device.request<number>('pushAll', { count, batchSize: 500 });
+      return {
+        ms: round(ms, 1),
+        serverCpuMs: (await server.cpuMs()) - serverBefore,
+        clientCpuMs: (await cpuMs(device.pid)) - clientBefore,
+      };
     } finally {
       await closeDevices([device]);
     }
