@@ -37,8 +37,12 @@ export function findStampAfter(
   clocks: Partial<Record<string, string>>,
   limitMs: number,
 ): { field: string; stamp: string } | undefined {
-  for (const [field, stamp] of Object.entries(clocks)) {
-    if (stamp !== undefined && !(stampMs(stamp) <= limitMs)) return { field, stamp };
+  // Runs on every pushed document: compare strings (fixed-width base36 sorts as numbers) instead of
+  // decoding each stamp. A stamp whose time equals the limit continues with '-', which sorts below '.'.
+  const after = `${Math.floor(limitMs).toString(36).padStart(MS_WIDTH, '0')}.`;
+  for (const field in clocks) {
+    const stamp = clocks[field];
+    if (stamp !== undefined && stamp >= after) return { field, stamp };
   }
   return undefined;
 }
@@ -54,9 +58,11 @@ export function restampAfter<C extends Partial<Record<string, string>>>(
 ): C {
   if (!findStampAfter(clocks, limitMs)) return clocks;
   const at = fresh();
+  const after = `${Math.floor(limitMs).toString(36).padStart(MS_WIDTH, '0')}.`;
   const next: Partial<Record<string, string>> = { ...clocks };
-  for (const [field, stamp] of Object.entries(clocks)) {
-    if (stamp !== undefined && !(stampMs(stamp) <= limitMs)) next[field] = at;
+  for (const field in clocks) {
+    const stamp = clocks[field];
+    if (stamp !== undefined && stamp >= after) next[field] = at;
   }
   return next as C;
 }
