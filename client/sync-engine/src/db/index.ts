@@ -1,6 +1,7 @@
 /** The local database: schemas from shared-schema, and the only write path the UI may use. */
 export * from './database.js';
 export * from './device-clock.js';
+export * from './import-writes.js';
 export * from './list-writes.js';
 export * from './mutations.js';
 export * from './pending.js';
