@@ -144,6 +144,15 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
       );
       return;
     }
+    if (protocol > PROTOCOL_VERSION) {
+      // A build newer than this instance (mid rolling deploy): retryable, another instance may be newer.
+      next(
+        handshakeError(
+          new TaskmasterError('server-outdated', `this server speaks sync protocol up to ${PROTOCOL_VERSION}`, 503),
+        ),
+      );
+      return;
+    }
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       next(handshakeError(new TaskmasterError('unauthorized', 'missing access token', 401)));

@@ -194,6 +194,21 @@ describe('Versions: the server serves schema N and N-1, protocol MIN..N (SPEC, "
     }
   });
 
+  it('a device newer than the server (mid rolling deploy) is refused as retryable (server-outdated)', async () => {
+    const socket = io(server.url, {
+      transports: ['websocket'],
+      auth: { token: account.tokens.accessToken, protocol: PROTOCOL_VERSION + 1 },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once('connect_error', resolve));
+      expect(error.message).toBe('server-outdated');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('an engine refused with upgrade-required stops syncing, keeps its writes, and never reconnects by itself', async () => {
     const app = await openApp(server.url, account, newInstallation());
     open.push(app);

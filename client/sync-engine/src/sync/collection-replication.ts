@@ -208,7 +208,9 @@ export class CollectionReplication {
           await this.stopped();
           continue;
         }
-        await new Promise((resolve) => setTimeout(resolve, transport.connected ? 250 : 0));
+        // `server-outdated`: this instance predates the device's schema (rolling deploy); wait longer.
+        const wait = error instanceof SyncRequestError && error.reason === 'server-outdated' ? 5000 : 250;
+        await new Promise((resolve) => setTimeout(resolve, transport.connected ? wait : 0));
       }
     }
   }

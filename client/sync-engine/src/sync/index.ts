@@ -78,7 +78,7 @@ export interface SyncHandle {
   stop(): Promise<void>;
 }
 
-const RETRYABLE_HANDSHAKE = new Set(['server-shutting-down', 'internal']);
+const RETRYABLE_HANDSHAKE = new Set(['server-shutting-down', 'internal', 'server-outdated']);
 
 /**
  * Live two-way replication of every collection over one Socket.IO connection. Replication runs only
@@ -186,7 +186,9 @@ export function startSync(options: SyncOptions): SyncHandle {
         return;
       }
       update({ status: 'offline', error: reason });
-      if (RETRYABLE_HANDSHAKE.has(reason)) setTimeout(() => !stopped && transport.connect(), 250 + random() * 500);
+      // An instance older than this build (rolling deploy) stays old for a while: retry it slowly.
+      const delay = reason === 'server-outdated' ? 2000 + random() * 3000 : 250 + random() * 500;
+      if (RETRYABLE_HANDSHAKE.has(reason)) setTimeout(() => !stopped && transport.connect(), delay);
     });
     transport.on('auth:expired', () => {
       void session.refresh().finally(() => {
