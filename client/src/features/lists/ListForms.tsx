@@ -1,5 +1,6 @@
 import type { TaskList } from '@taskmaster/shared-schema';
 import { useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { Icon } from '../../ui/Icon';
 import { DeleteListDialog, RenameListDialog, type ListEdit } from './ListDialogs';
 
@@ -58,17 +59,22 @@ export function ListMenu({
       >
         <Icon d="M6 6l12 12M18 6L6 18" size={14} />
       </button>
-      {open === 'rename' && (
-        <RenameListDialog list={list} onSave={(patch) => onUpdate(list, patch)} onClose={() => setOpen(null)} />
-      )}
-      {open === 'delete' && (
-        <DeleteListDialog
-          list={list}
-          taskCount={openCount}
-          onDelete={() => onDelete(list)}
-          onClose={() => setOpen(null)}
-        />
-      )}
+      {/* In <body>: the actions hide when the row loses hover and focus, the dialog must not. */}
+      {open === 'rename' &&
+        createPortal(
+          <RenameListDialog list={list} onSave={(patch) => onUpdate(list, patch)} onClose={() => setOpen(null)} />,
+          document.body,
+        )}
+      {open === 'delete' &&
+        createPortal(
+          <DeleteListDialog
+            list={list}
+            taskCount={openCount}
+            onDelete={() => onDelete(list)}
+            onClose={() => setOpen(null)}
+          />,
+          document.body,
+        )}
     </span>
   );
 }

@@ -115,9 +115,10 @@ export function Reminders({ tasks, deviceNode, onFired, onOpen }: RemindersProps
     };
   }, [tasks, holder, deviceNode, onFired, tick]);
 
-  if (inApp.length === 0) return null;
+  // `data-holder`: this tab delivers reminders (it holds the lock and has checked what is due).
+  if (inApp.length === 0) return <div hidden data-reminders={holder ? 'holder' : 'waiting'} />;
   return (
-    <div className="reminders" aria-label="Reminders">
+    <div className="reminders" role="group" aria-label="Reminders" data-reminders={holder ? 'holder' : 'waiting'}>
       {inApp.map((shown) => (
         <div key={`${shown.taskId}:${shown.trigger}`} className="toast toast--reminder" role="alert">
           <span>

@@ -29,18 +29,24 @@ function SubtaskRow({
   neighbours: { before?: number; after?: number };
   actions: SubtaskActions;
 }) {
+  // A controlled checkbox snaps back until the write comes back: show the click's state meanwhile.
+  const [clicked, setClicked] = useState<{ from: boolean; to: boolean } | null>(null);
+  const done = clicked && clicked.from === sub.done ? clicked.to : sub.done;
   const title = useDraft(sub.title, (next) => {
     if (next.trim() === '') title.reset();
     else actions.onUpdate(sub.id, { title: next.trim() });
   });
   return (
-    <li className={`subtask${sub.done ? ' subtask--done' : ''}`}>
+    <li className={`subtask${done ? ' subtask--done' : ''}`}>
       <input
         type="checkbox"
         className="subtask__check"
-        checked={sub.done}
+        checked={done}
         aria-label={sub.title}
-        onChange={(e) => actions.onUpdate(sub.id, { done: e.target.checked })}
+        onChange={(e) => {
+          setClicked({ from: sub.done, to: e.target.checked });
+          actions.onUpdate(sub.id, { done: e.target.checked });
+        }}
       />
       <input
         className="subtask__title"
