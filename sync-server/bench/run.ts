@@ -3,13 +3,14 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureConnections, measureCrossInstancePropagation } from './cluster.js';
 import { runCoreBench } from './core.js';
+import { runMongoBench } from './mongo.js';
 import { MAIN_JS } from './server-process.js';
 import { medianOfRuns } from './stats.js';
 
 const RESULTS = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** Comma-separated subset of `core,cluster,client,list`; all by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list').split(',').map((s) => s.trim()));
+/** Comma-separated subset of `core,cluster,client,list,mongo`; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list,mongo').split(',').map((s) => s.trim()));
 /** The built client the browser stages load (`BENCH_CLIENT_DIST` measures another build). */
 const CLIENT_DIST = process.env.BENCH_CLIENT_DIST ?? fileURLToPath(new URL('../../client/dist', import.meta.url));
 const CLIENT_SIZE_REPORT = fileURLToPath(new URL('../../client/dist/size-report.json', import.meta.url));
@@ -127,6 +128,18 @@ async function main(): Promise<void> {
   if (ONLY.has('cluster')) measured = { ...measured, ...(await clusterFigures()) };
   if (ONLY.has('client')) measured = { ...measured, ...(await clientFigures()) };
   if (ONLY.has('list')) measured = { ...measured, ...(await listFigures()) };
+  if (ONLY.has('mongo')) {
+    const emulated = !process.env.MONGODB_URI;
+    process.stdout.write(
+      `mongo bench: ${emulated ? 'EMULATED replica set (our wire-protocol double, not MongoDB speed)' : 'MONGODB_URI'}, ${RUNS} runs\n`,
+    );
+    const mongo = await medianOfRuns(RUNS, async (run) => {
+      const figures = await runMongoBench();
+      process.stdout.write(`  run ${run + 1}: ${JSON.stringify(figures)}\n`);
+      return figures;
+    });
+    measured = { ...measured, ...mongo.median };
+  }
   const results = {
     ...previous,
     ...measured,

@@ -2,6 +2,7 @@ import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDevice, eventually, registerAccount, type Device } from '../helpers/device.js';
 import {
+  CLUSTER_STORES,
   connectionsPerInstance,
   expectConverged,
   onlineDevice,
@@ -39,106 +40,110 @@ async function serverTaskIds(
 }
 
 // Real processes on a shared 2-core machine: starting a cluster alone can take 10 s under load.
-describe.skipIf(skip)('cluster faults (real processes, own redis-server and nginx)', { timeout: 120_000 }, () => {
-  let cluster: Cluster | undefined;
-  afterEach(async () => {
-    await cluster?.dispose();
-    cluster = undefined;
-  });
-
-  it('[R1] an instance SIGKILLed while devices push: they reconnect through nginx to another instance and lose nothing', async () => {
-    cluster = await startCluster({ instances: 3, nginx: true });
-    const url = cluster.nginx!.url;
-    const account = await registerAccount(url);
-    const devices: Device[] = [];
-    for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
-    const { victim, connections } = await busiest(cluster);
-    expect(connections).toBeGreaterThanOrEqual(2);
-
-    const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} while killing`, 15)));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const exit = await victim.signal('SIGKILL');
-    expect(exit.signal).toBe('SIGKILL');
-    const ids = (await writing).flat();
-    await expectConverged(devices, ids, 30_000);
-    expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
-    const survivors = cluster.instances.filter((i) => i !== victim);
-    const counts = await connectionsPerInstance(survivors);
-    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(devices.length);
-  });
-
-  it('[R1][R3] Redis down for a while: instances keep serving their own devices; when it is back every device converges', async () => {
-    cluster = await startCluster({ instances: 2, env: { AUTH_RATE_LIMIT_PER_MINUTE: '1000' } });
-    const [one, two] = cluster.instances as [Instance, Instance];
-    const account = await registerAccount(one.url);
-    const a1 = await onlineDevice(cluster, one.url, account, 'a1@1');
-    const a2 = await onlineDevice(cluster, one.url, account, 'a2@1');
-    const b1 = await onlineDevice(cluster, two.url, account, 'b1@2');
-    const before = await writeTasks(a1, 2, 'before outage', 10);
-    await expectConverged([a1, a2, b1], before, 10_000);
-
-    await cluster.redis.stop();
-    // Each instance still serves its own devices: a1's writes reach a2 (same instance) live, the
-    // Redis-backed limiters fall back to memory, and REST sign-in still works.
-    const duringOne = await writeTasks(a1, 5, 'outage on instance 1', 10);
-    await a1.sync!.awaitInSync();
-    await expectHas([a2], duringOne);
-    const duringTwo = await writeTasks(b1, 5, 'outage on instance 2', 10);
-    await b1.sync!.awaitInSync();
-    const late = await createDevice(two.url, account, 'signed-in-during-outage');
-    cluster.devices.push(late);
-    expect((await fetch(`${one.url}/readyz`)).status).toBe(200);
-
-    // Nothing reached instance 1 from instance 2 (b1's push also made b1 pull a1's changes itself).
-    expect((await a1.tasks()).filter((t) => duringTwo.includes(t.id))).toEqual([]);
-
-    await cluster.redis.restart();
-    // No further writes: the instances notice Redis is back and hint their devices to pull (rule R3).
-    const all = [...before, ...duringOne, ...duringTwo];
-    await expectConverged([a1, a2, b1], all, 20_000);
-    // And live fan-out across instances works again.
-    const after = await writeTasks(b1, 2, 'after outage', 10);
-    await expectConverged([a1, a2, b1], [...all, ...after], 10_000);
-  });
-
-  it('[R1] SIGTERM: stops accepting connections, finishes pushes, tells devices to reconnect; they continue elsewhere', async () => {
-    cluster = await startCluster({ instances: 3, nginx: true });
-    const url = cluster.nginx!.url;
-    const account = await registerAccount(url);
-    const devices: Device[] = [];
-    for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
-    let reconnectHints = 0;
-    for (const device of devices) (await device.sync!.transport).on('sync:reconnect', () => (reconnectHints += 1));
-    const { victim, connections } = await busiest(cluster);
-
-    const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} during shutdown`, 15)));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const exited = victim.signal('SIGTERM');
-    await waitForLine(victim.child, (line) => line.includes('signal received'), 10_000, 'SIGTERM handling');
-    // A new connection straight to the draining instance is refused (at the handshake or the TCP port).
-    const refused = await new Promise<string>((resolve) => {
-      const socket = connectSocket(victim.url, {
-        transports: ['websocket'],
-        reconnection: false,
-        auth: { token: account.tokens.accessToken },
-      });
-      socket.on('connect', () => {
-        socket.close();
-        resolve('connected');
-      });
-      socket.on('connect_error', (error: Error) => {
-        socket.close();
-        resolve(error.message);
-      });
+describe.skipIf(skip).each(CLUSTER_STORES)(
+  'cluster faults on $label (real processes, own redis-server and nginx)',
+  { timeout: 120_000 },
+  ({ store }) => {
+    let cluster: Cluster | undefined;
+    afterEach(async () => {
+      await cluster?.dispose();
+      cluster = undefined;
     });
-    expect(refused).not.toBe('connected');
-    const exit = await exited;
-    expect(exit.code).toBe(0);
-    expect(victim.logs().some((line) => line.includes('"msg":"shut down"'))).toBe(true);
-    expect(reconnectHints).toBe(connections);
 
-    const ids = (await writing).flat();
-    await expectConverged(devices, ids, 30_000);
-    expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
-  });
-});
+    it('[R1] an instance SIGKILLed while devices push: they reconnect through nginx to another instance and lose nothing', async () => {
+      cluster = await startCluster({ instances: 3, nginx: true, store });
+      const url = cluster.nginx!.url;
+      const account = await registerAccount(url);
+      const devices: Device[] = [];
+      for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+      const { victim, connections } = await busiest(cluster);
+      expect(connections).toBeGreaterThanOrEqual(2);
+
+      const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} while killing`, 15)));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const exit = await victim.signal('SIGKILL');
+      expect(exit.signal).toBe('SIGKILL');
+      const ids = (await writing).flat();
+      await expectConverged(devices, ids, 30_000);
+      expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
+      const survivors = cluster.instances.filter((i) => i !== victim);
+      const counts = await connectionsPerInstance(survivors);
+      expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(devices.length);
+    });
+
+    it('[R1][R3] Redis down for a while: instances keep serving their own devices; when it is back every device converges', async () => {
+      cluster = await startCluster({ instances: 2, store, env: { AUTH_RATE_LIMIT_PER_MINUTE: '1000' } });
+      const [one, two] = cluster.instances as [Instance, Instance];
+      const account = await registerAccount(one.url);
+      const a1 = await onlineDevice(cluster, one.url, account, 'a1@1');
+      const a2 = await onlineDevice(cluster, one.url, account, 'a2@1');
+      const b1 = await onlineDevice(cluster, two.url, account, 'b1@2');
+      const before = await writeTasks(a1, 2, 'before outage', 10);
+      await expectConverged([a1, a2, b1], before, 10_000);
+
+      await cluster.redis.stop();
+      // Each instance still serves its own devices: a1's writes reach a2 (same instance) live, the
+      // Redis-backed limiters fall back to memory, and REST sign-in still works.
+      const duringOne = await writeTasks(a1, 5, 'outage on instance 1', 10);
+      await a1.sync!.awaitInSync();
+      await expectHas([a2], duringOne);
+      const duringTwo = await writeTasks(b1, 5, 'outage on instance 2', 10);
+      await b1.sync!.awaitInSync();
+      const late = await createDevice(two.url, account, 'signed-in-during-outage');
+      cluster.devices.push(late);
+      expect((await fetch(`${one.url}/readyz`)).status).toBe(200);
+
+      // Nothing reached instance 1 from instance 2 (b1's push also made b1 pull a1's changes itself).
+      expect((await a1.tasks()).filter((t) => duringTwo.includes(t.id))).toEqual([]);
+
+      await cluster.redis.restart();
+      // No further writes: the instances notice Redis is back and hint their devices to pull (rule R3).
+      const all = [...before, ...duringOne, ...duringTwo];
+      await expectConverged([a1, a2, b1], all, 20_000);
+      // And live fan-out across instances works again.
+      const after = await writeTasks(b1, 2, 'after outage', 10);
+      await expectConverged([a1, a2, b1], [...all, ...after], 10_000);
+    });
+
+    it('[R1] SIGTERM: stops accepting connections, finishes pushes, tells devices to reconnect; they continue elsewhere', async () => {
+      cluster = await startCluster({ instances: 3, nginx: true, store });
+      const url = cluster.nginx!.url;
+      const account = await registerAccount(url);
+      const devices: Device[] = [];
+      for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+      let reconnectHints = 0;
+      for (const device of devices) (await device.sync!.transport).on('sync:reconnect', () => (reconnectHints += 1));
+      const { victim, connections } = await busiest(cluster);
+
+      const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} during shutdown`, 15)));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const exited = victim.signal('SIGTERM');
+      await waitForLine(victim.child, (line) => line.includes('signal received'), 10_000, 'SIGTERM handling');
+      // A new connection straight to the draining instance is refused (at the handshake or the TCP port).
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connectSocket(victim.url, {
+          transports: ['websocket'],
+          reconnection: false,
+          auth: { token: account.tokens.accessToken },
+        });
+        socket.on('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.on('connect_error', (error: Error) => {
+          socket.close();
+          resolve(error.message);
+        });
+      });
+      expect(refused).not.toBe('connected');
+      const exit = await exited;
+      expect(exit.code).toBe(0);
+      expect(victim.logs().some((line) => line.includes('"msg":"shut down"'))).toBe(true);
+      expect(reconnectHints).toBe(connections);
+
+      const ids = (await writing).flat();
+      await expectConverged(devices, ids, 30_000);
+      expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
+    });
+  },
+);

@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAccount, type Device } from '../helpers/device.js';
 import {
+  CLUSTER_STORES,
   connectionsPerInstance,
   expectConverged,
   onlineDevice,
@@ -15,14 +14,19 @@ import { missingBinaries } from './helpers/processes.js';
 
 const skip = missingBinaries('redis-server', 'nginx');
 
-/** One cluster for the tests that do not break it: 3 processes, one SQLite file, one redis-server, nginx. */
-describe.skipIf(skip)(
-  'cluster: 3 sync-server processes sharing one SQLite file and one redis-server, nginx in front',
+/** One cluster per store for the tests that do not break it: 3 processes, one store, one redis-server, nginx. */
+describe.skipIf(skip).each(CLUSTER_STORES)(
+  'cluster: 3 sync-server processes on $label and one redis-server, nginx in front',
   { timeout: 90_000 },
-  () => {
+  ({ store }) => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster({ instances: 3, nginx: true, env: { CORS_ORIGINS: 'https://app.example.test' } });
+      cluster = await startCluster({
+        instances: 3,
+        nginx: true,
+        store,
+        env: { CORS_ORIGINS: 'https://app.example.test' },
+      });
     }, 120_000);
     afterAll(async () => {
       await cluster?.dispose();
@@ -78,7 +82,7 @@ describe.skipIf(skip)(
       await closeDevices(devices);
     });
 
-    it('[R2] three processes writing one SQLite file at once: every change stored, sequence numbers unique and gap-free', async () => {
+    it('[R2] three processes writing to one store at once: every change stored, sequence numbers unique and gap-free', async () => {
       const account = await registerAccount(cluster.instances[0]!.url);
       const devices = await Promise.all(
         cluster.instances.map((instance, i) => onlineDevice(cluster, instance.url, account, `w${i}`)),
@@ -86,19 +90,10 @@ describe.skipIf(skip)(
       const perDevice = 40;
       const ids = (await Promise.all(devices.map((d, i) => writeTasks(d, perDevice, `writer ${i}`)))).flat();
       await expectConverged(devices, ids, 20_000);
-      const db = new Database(join(cluster.dir, 'data', 'taskmaster.sqlite'), { readonly: true, fileMustExist: true });
-      try {
-        const seqs = db
-          .prepare<[string], { seq: number }>(
-            "SELECT seq FROM documents WHERE user_id = ? AND collection = 'tasks' ORDER BY seq",
-          )
-          .all(account.tokens.user.id)
-          .map((row) => row.seq);
-        // Only creations, so the stored sequences are exactly 1..N: no duplicate, no gap (BEGIN IMMEDIATE + busy_timeout).
-        expect(seqs).toEqual(Array.from({ length: devices.length * perDevice }, (_, i) => i + 1));
-      } finally {
-        db.close();
-      }
+      const seqs = await cluster.storedSeqs(account.tokens.user.id, 'tasks');
+      // Only creations, so the stored sequences are exactly 1..N: no duplicate, no gap (SQLite: BEGIN
+      // IMMEDIATE + busy_timeout; MongoDB: one transaction per push on the scope's counter document).
+      expect(seqs).toEqual(Array.from({ length: devices.length * perDevice }, (_, i) => i + 1));
       await closeDevices(devices);
     });
   },
