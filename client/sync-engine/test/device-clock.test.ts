@@ -37,8 +37,8 @@ describe('device clock', () => {
     // Another device, an hour ahead (within what the server accepts), wrote the task ...
     const other = new HybridLogicalClock('other', () => ahead);
     const task = await createTask(database, other, { id: 't1', title: 'From the device ahead' });
-    // ... and this device, restarted (its clock has seen nothing), edits and deletes it.
-    const slow = new HybridLogicalClock('slow', () => Date.now() - 60 * 60 * 1000);
+    // ... and this device, restarted offline with a clock ten years behind, edits and deletes it.
+    const slow = new HybridLogicalClock('slow', () => Date.now() - 10 * 365 * 24 * 60 * 60 * 1000);
     await updateTask(database, slow, 't1', { title: 'Edited here' });
     const edited = (await database.tasks.findOne('t1').exec())!.toMutableJSON();
     expect(edited.clocks.title! > task.clocks.title!).toBe(true);

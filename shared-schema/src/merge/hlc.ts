@@ -115,10 +115,16 @@ export class HybridLogicalClock {
     return encodeHlc(this.state, this.node);
   }
 
-  receive(stamp: string | undefined): void {
+  /**
+   * Folds in a stamp seen elsewhere. `maxDriftMs` bounds how far ahead of this clock's time a stamp
+   * may pull it; the write path passes Infinity for the stamps of the document it edits, so an edit
+   * on a clock far behind still sorts after the state it was made on (those stamps were bounded by
+   * the server, or are this device's own, which the push re-stamps if they are too far ahead, R8).
+   */
+  receive(stamp: string | undefined, maxDriftMs = MAX_CLOCK_DRIFT_MS): void {
     if (!stamp) return;
     const remote = decodeHlc(stamp);
-    if (!Number.isFinite(remote.ms) || remote.ms > this.time() + MAX_CLOCK_DRIFT_MS) return;
+    if (!Number.isFinite(remote.ms) || remote.ms > this.time() + maxDriftMs) return;
     if (remote.ms > this.state.ms) this.state = { ms: remote.ms, counter: remote.counter };
     else if (remote.ms === this.state.ms && remote.counter > this.state.counter) this.state.counter = remote.counter;
   }

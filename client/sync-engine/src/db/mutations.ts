@@ -32,14 +32,15 @@ function stamp(clock: HybridLogicalClock, fields: readonly string[]): Record<str
 
 /**
  * Stamps `fields` after every stamp the document already carries, so an edit always sorts after the
- * state it was made on (rule R4), also on a clock that is behind and has seen nothing since a restart.
+ * state it was made on (rule R4), also on a clock that is behind (by years, before any correction,
+ * R8) and has seen nothing since a restart.
  */
 function stampOver(
   clock: HybridLogicalClock,
   current: Partial<Record<string, string>>,
   fields: readonly string[],
 ): Record<string, string> {
-  for (const existing of Object.values(current)) clock.receive(existing);
+  for (const existing of Object.values(current)) clock.receive(existing, Infinity);
   return stamp(clock, fields);
 }
 
