@@ -108,6 +108,28 @@ describe('[R8] a wrong device clock can never pin a field', () => {
       .toBe('Corrected fast edit');
   });
 
+  it('[R8] a device 10 years behind, restarted offline, edits a synced task and its edit is not lost', async () => {
+    await createTask(honest.db, honest.clock, { id: 'shared', title: 'From the honest device' });
+    await honest.sync!.awaitInSync();
+    const installation = newInstallation();
+    ahead = -TEN_YEARS;
+    const first = await openApp(server.url, account, installation, { wallClock: () => Date.now() + ahead });
+    await first.online();
+    await first.sync!.awaitInSync();
+    await expect.poll(async () => (await first.tasks()).map((t) => t.id), { timeout: 10_000 }).toEqual(['shared']);
+    const session = first.session;
+    await first.quit();
+    // Restarted offline: no hello yet, so its clock says ten years ago.
+    fast = await openApp(server.url, account, installation, { wallClock: () => Date.now() + ahead, session });
+    await updateTask(fast.db, fast.clock, 'shared', { title: 'Edited on the slow clock' });
+    await fast.online();
+    await fast.sync!.awaitInSync();
+    await expect
+      .poll(async () => (await honest.tasks()).find((t) => t.id === 'shared')?.title, { timeout: 10_000 })
+      .toBe('Edited on the slow clock');
+    expect((await serverTask('shared'))?.conflicts).toEqual([]);
+  });
+
   it('[R8] a field pinned far ahead before the bound existed is freed by the next honest edit', async () => {
     // Stored straight into the store, as the server before rule R8 accepted it.
     const future = encodeHlc({ ms: Date.now() + TEN_YEARS, counter: 0 }, 'fastdevice');
