@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measureAdminLatency } from './admin.js';
 import { measureConnections, measureCrossInstancePropagation } from './cluster.js';
 import { runCoreBench } from './core.js';
 import { runMongoBench } from './mongo.js';
@@ -9,14 +10,15 @@ import { medianOfRuns } from './stats.js';
 
 const RESULTS = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** Comma-separated subset of `core,cluster,client,list,mongo`; all by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list,mongo').split(',').map((s) => s.trim()));
+/** Comma-separated subset of `core,cluster,client,list,mongo,admin`; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list,mongo,admin').split(',').map((s) => s.trim()));
 /** The built client the browser stages load (`BENCH_CLIENT_DIST` measures another build). */
 const CLIENT_DIST = process.env.BENCH_CLIENT_DIST ?? fileURLToPath(new URL('../../client/dist', import.meta.url));
 const CLIENT_SIZE_REPORT = fileURLToPath(new URL('../../client/dist/size-report.json', import.meta.url));
 
 const TARGETS: Record<string, { target: string; ok: (v: number) => boolean }> = {
   propagation_p50_ms: { target: '<= 2', ok: (v) => v <= 2 },
+  admin_p99_ms: { target: '<= 50', ok: (v) => v <= 50 },
   propagation_p99_ms: { target: '<= 8', ok: (v) => v <= 8 },
   initial_sync_10k_ms: { target: '<= 600', ok: (v) => v <= 600 },
   push_throughput_per_s: { target: '>= 8000', ok: (v) => v >= 8000 },
@@ -128,6 +130,15 @@ async function main(): Promise<void> {
   if (ONLY.has('cluster')) measured = { ...measured, ...(await clusterFigures()) };
   if (ONLY.has('client')) measured = { ...measured, ...(await clientFigures()) };
   if (ONLY.has('list')) measured = { ...measured, ...(await listFigures()) };
+  if (ONLY.has('admin')) {
+    process.stdout.write(`admin bench: GET /stats and /users at 500 requests/s for 20 s (autocannon), ${RUNS} runs\n`);
+    const admin = await medianOfRuns(RUNS, async (run) => {
+      const figures = await measureAdminLatency();
+      process.stdout.write(`  run ${run + 1}: ${JSON.stringify(figures)}\n`);
+      return { admin_p99_ms: figures.admin_p99_ms, admin_p50_ms: figures.admin_p50_ms };
+    });
+    measured = { ...measured, ...admin.median };
+  }
   if (ONLY.has('mongo')) {
     const emulated = !process.env.MONGODB_URI;
     process.stdout.write(

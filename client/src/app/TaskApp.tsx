@@ -223,6 +223,7 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
             }}
             onClose={() => setEditingId(null)}
             onDismissConflicts={() => commands.run(actions.dismissConflicts('tasks', editing.id))}
+            onRestoreConflict={(conflict, patch) => commands.run(actions.restoreConflict(editing.id, conflict, patch))}
             onAddSubtask={(title) => commands.run(actions.addSubtask(editing.id, title))}
             onUpdateSubtask={(subId, patch) => commands.run(actions.updateSubtask(editing.id, subId, patch))}
             onRemoveSubtask={(subId) => commands.run(actions.removeSubtask(editing.id, subId))}
@@ -284,6 +285,7 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
           <SettingsDialog
             email={email}
             taskCount={tasks.length}
+            data={{ db, tasks, lists }}
             onSignOut={onSignOut}
             onClose={() => setDialog(null)}
           />

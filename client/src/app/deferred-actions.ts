@@ -9,6 +9,7 @@ const ACTIONS = [
   'updateList',
   'deleteList',
   'dismissConflicts',
+  'restoreConflict',
   'deleteListToInbox',
   'undoDeleteList',
   'addSubtask',

@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { createTaskActions } from './task-actions';
 import { TaskApp } from './TaskApp';
@@ -87,6 +87,32 @@ describe('task actions over a real RxDB database', () => {
     fireEvent.change(within(editor).getByLabelText('Priority'), { target: { value: 'high' } });
     await within(editor).findByText('Saved');
     expect((await database.tasks.findOne(id).exec())?.priority).toBe('high');
+  });
+
+  it('[R4] Restore in the editor puts the value back and the notice then offers the replaced one', async () => {
+    const { db: database, clock, actions } = await open();
+    const id = await actions.addTask({ title: 'Buy almond milk' });
+    const doc = (await database.tasks.findOne(id).exec())!;
+    const lost = {
+      field: 'title',
+      lostValue: '"Buy oat milk"',
+      lostClock: '0000000a0-0000-otherdevice',
+      winnerClock: doc.clocks.title!,
+    };
+    await doc.incrementalModify((data) => ({ ...data, conflicts: [lost] })); // as a pull delivers it
+    render(<Live database={database} actions={actions} node={clock.node} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Buy almond milk' }));
+    const editor = await screen.findByRole('region', { name: 'Edit task' });
+    fireEvent.click(within(editor).getByRole('button', { name: 'Restore title Buy oat milk' }));
+    await within(editor).findByText('Restored title “Buy oat milk”. The value it replaced is kept below.');
+    const notice = within(editor).getByRole('note', { name: 'Sync conflicts' });
+    await vi.waitFor(() =>
+      expect(notice.textContent).toContain('Title: now Buy oat milk; your value Buy almond milk was replaced.'),
+    );
+    expect(within(editor).getByRole('button', { name: 'Restore title Buy almond milk' })).toBeTruthy();
+    const stored = (await database.tasks.findOne(id).exec())!;
+    expect(stored.title).toBe('Buy oat milk');
+    expect(stored.conflicts.map((c) => c.lostValue)).toEqual(['"Buy almond milk"']);
   });
 
   it('renders the list from the local database and updates reactively', async () => {

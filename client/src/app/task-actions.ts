@@ -1,4 +1,4 @@
-import type { HybridLogicalClock, Task } from '@taskmaster/shared-schema';
+import type { ConflictRecord, HybridLogicalClock, Task } from '@taskmaster/shared-schema';
 import type { Subtask } from '@taskmaster/shared-schema';
 import {
   addSubtask,
@@ -10,6 +10,7 @@ import {
   dismissConflicts,
   flushPending,
   removeSubtask,
+  restoreConflict,
   restoreTask,
   skipOccurrence,
   undoDeleteList,
@@ -39,6 +40,8 @@ export interface TaskActions {
   updateList(id: string, patch: Partial<ListFields>): Promise<void>;
   deleteList(id: string): Promise<void>;
   dismissConflicts(collection: 'tasks' | 'lists', id: string): Promise<void>;
+  /** Puts a logged losing value back, logging the value it replaces so that can come back too (R4). */
+  restoreConflict(id: string, conflict: ConflictRecord, patch: TaskPatch): Promise<void>;
   /** Deletes a list, moving its tasks to the Inbox; the result undoes it. */
   deleteListToInbox(id: string): Promise<DeletedList>;
   undoDeleteList(deleted: DeletedList): Promise<void>;
@@ -76,6 +79,7 @@ export function createTaskActions(db: TaskmasterDatabase, clock: HybridLogicalCl
     updateList: (id, patch) => durably(updateList(db, clock, id, patch)),
     deleteList: (id) => durably(deleteList(db, clock, id)),
     dismissConflicts: (collection, id) => durably(dismissConflicts(db, collection, id)),
+    restoreConflict: (id, conflict, patch) => durably(restoreConflict(db, clock, id, conflict, patch)),
     deleteListToInbox: (id) => durably(deleteListToInbox(db, clock, id)),
     undoDeleteList: (deleted) => durably(undoDeleteList(db, clock, deleted)),
     addSubtask: (taskId, title) => durably(addSubtask(db, clock, taskId, title)),

@@ -33,6 +33,14 @@ export function TaskAppHarness({
       deleteList: async () => undefined,
       dismissConflicts: async (_c, id) =>
         setTasks((all) => all.map((t) => (t.id === id ? { ...t, conflicts: [] } : t))),
+      restoreConflict: async (id, conflict, patch) =>
+        setTasks((all) =>
+          all.map((t) =>
+            t.id === id
+              ? { ...t, ...patch, conflicts: t.conflicts.filter((c) => c.lostClock !== conflict.lostClock) }
+              : t,
+          ),
+        ),
       deleteListToInbox: async (id) => ({ listId: id, moved: [] }),
       undoDeleteList: async () => undefined,
       addSubtask: async (taskId, title) => {

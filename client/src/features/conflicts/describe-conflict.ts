@@ -31,7 +31,8 @@ function parseLost(conflict: ConflictRecord): unknown {
   }
 }
 
-function display(value: unknown): string {
+/** A field value as the conflict notice shows it (tags as #tags, empty as "(empty)", long text cut). */
+export function displayValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((v) => `#${String(v)}`).join(' ');
   if (value === '' || value === null || value === undefined) return '(empty)';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
@@ -47,7 +48,7 @@ export function describeConflict(conflict: ConflictRecord, deviceNode: string) {
       (conflict.field.startsWith('subtasks.')
         ? `Subtask ${conflict.field.split('.')[2] ?? ''}`.trim()
         : conflict.field),
-    lostText: display(parseLost(conflict)),
+    lostText: displayValue(parseLost(conflict)),
     whose: mine ? 'your' : "another device's",
   };
 }

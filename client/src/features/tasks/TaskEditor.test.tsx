@@ -27,6 +27,7 @@ function renderEditor(onChange: (patch: TaskPatch) => Promise<boolean>) {
       onDelete={() => undefined}
       onClose={() => undefined}
       onDismissConflicts={() => undefined}
+      onRestoreConflict={async () => true}
     />,
   );
 }

@@ -27,6 +27,8 @@ interface TaskEditorProps {
   onDelete: () => void;
   onClose: () => void;
   onDismissConflicts: () => void;
+  /** Puts a logged losing value back (and logs what it replaces); resolves to whether it was committed. */
+  onRestoreConflict: (conflict: ConflictRecord, patch: TaskPatch) => Promise<boolean>;
   onAddSubtask?: SubtaskActions['onAdd'];
   onUpdateSubtask?: SubtaskActions['onUpdate'];
   onRemoveSubtask?: SubtaskActions['onRemove'];
@@ -45,6 +47,7 @@ export function TaskEditor({
   onDelete,
   onClose,
   onDismissConflicts,
+  onRestoreConflict,
   onAddSubtask = nothing,
   onUpdateSubtask = nothing,
   onRemoveSubtask = nothing,
@@ -65,9 +68,12 @@ export function TaskEditor({
     titleRef.current?.focus();
   }, [task.id]);
 
-  const restore = (conflict: ConflictRecord) => {
+  const restore = (conflict: ConflictRecord): Promise<boolean> => {
     const patch = restorePatch(conflict);
-    if (patch) change(patch);
+    if (!patch) return Promise.resolve(false);
+    const write = onRestoreConflict(conflict, patch);
+    save.track(write);
+    return write;
   };
 
   return (
@@ -101,6 +107,7 @@ export function TaskEditor({
       <ConflictNotice
         conflicts={task.conflicts}
         deviceNode={deviceNode}
+        current={task}
         onRestore={restore}
         onDismiss={onDismissConflicts}
       />

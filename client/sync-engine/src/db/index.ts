@@ -1,4 +1,5 @@
 /** The local database: schemas from shared-schema, and the only write path the UI may use. */
+export * from './conflict-writes.js';
 export * from './database.js';
 export * from './device-clock.js';
 export * from './import-writes.js';
