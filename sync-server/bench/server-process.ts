@@ -31,6 +31,8 @@ export async function startServerProcess(
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      // Several bench servers run at once: no fixed metrics port (it would be 127.0.0.1:9464 for each).
+      METRICS_PORT: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
