@@ -11,7 +11,9 @@ import { medianOfRuns } from './stats.js';
 const RESULTS = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Comma-separated subset of `core,cluster,client,list,mongo,admin`; all by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,cluster,client,list,mongo,admin').split(',').map((s) => s.trim()));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'core,cluster,client,list,mongo,admin').split(',').map((s) => s.trim()),
+);
 /** The built client the browser stages load (`BENCH_CLIENT_DIST` measures another build). */
 const CLIENT_DIST = process.env.BENCH_CLIENT_DIST ?? fileURLToPath(new URL('../../client/dist', import.meta.url));
 const CLIENT_SIZE_REPORT = fileURLToPath(new URL('../../client/dist/size-report.json', import.meta.url));
