@@ -24,6 +24,29 @@ function fill(email: string, password: string) {
 describe('AuthScreen', () => {
   afterEach(cleanup);
 
+  it('says in plain words that an email is not valid, before asking the server and when the server says so', async () => {
+    const session = fakeSession({
+      signUp: vi.fn(async () => {
+        throw new AuthRequestError('invalid-payload', 'Invalid body: email: Invalid email address', 400);
+      }),
+    });
+    render(<AuthScreen session={session} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Sign up' }));
+    fill('me@example', 'a long enough passphrase');
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(screen.getByRole('alert').textContent).toBe('Enter a valid email address, like name@example.com.');
+    expect(session.signUp).not.toHaveBeenCalled();
+
+    // An address only the server's stricter check refuses.
+    fill('me@example.c', 'a long enough passphrase');
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    await vi.waitFor(() => expect(session.signUp).toHaveBeenCalled());
+    await vi.waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('Enter a valid email address, like name@example.com.'),
+    );
+    expect(screen.queryByText(/Invalid body/)).toBeNull();
+  });
+
   it('signs in with fields labelled Email and Password', async () => {
     const session = fakeSession();
     render(<AuthScreen session={session} />);

@@ -10,9 +10,18 @@ const MESSAGES: Record<string, string> = {
   'rate-limited': 'Too many attempts. Wait a moment and try again.',
 };
 
+const EMAIL_HINT = 'Enter a valid email address, like name@example.com.';
+/** Loose on purpose (the server has the final say); catches the typos a person makes. */
+const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);
+
 function errorMessage(error: unknown): string {
   const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
   if (MESSAGES[reason]) return MESSAGES[reason];
+  // The server's validation text ("Invalid body: email: Invalid email address") is for developers.
+  if (reason === 'invalid-payload') {
+    const about = error instanceof Error ? error.message : '';
+    return /email/i.test(about) ? EMAIL_HINT : 'Check your email and password, then try again.';
+  }
   // The server says why the password is too easy to guess (a common password, a keyboard row, your email…).
   if (reason === 'weak-password' && error instanceof Error && error.message) return error.message;
   if (reason === 'weak-password') return 'This password is too easy to guess. Use a longer phrase of unrelated words.';
@@ -32,6 +41,10 @@ export function AuthScreen({ session }: { session: Session }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    if (!looksLikeEmail(email.trim())) {
+      setError(EMAIL_HINT);
+      return;
+    }
     if (signUp && password.length < 8) {
       setError('Use at least 8 characters for your password.');
       return;
