@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import type { ImportExportProps } from '../import-export/ImportExport';
 import { readStoredUser } from '@taskmaster/sync-client/lazy-session';
 import { Dialog } from '../../ui/Dialog';
 import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } from './storage';
@@ -6,12 +7,17 @@ import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } fr
 interface SettingsDialogProps {
   email: string;
   taskCount: number;
+  /** What "Import and export" reads and writes; without it the section is not shown. */
+  data?: ImportExportProps;
   onSignOut: () => void;
   onClose: () => void;
 }
 
-/** Account, storage usage and quota, persistent-storage status, and sign out. */
-export function SettingsDialog({ email, taskCount, onSignOut, onClose }: SettingsDialogProps) {
+/** Account, import and export, storage usage and quota, persistent-storage status, and sign out. */
+// Its own chunk: loaded when Settings opens, not with the list.
+const ImportExport = lazy(() => import('../import-export/ImportExport').then((m) => ({ default: m.ImportExport })));
+
+export function SettingsDialog({ email, taskCount, data, onSignOut, onClose }: SettingsDialogProps) {
   const [info, setInfo] = useState<StorageInfo | null>(null);
   const refresh = useCallback(() => {
     void readStorageInfo().then(setInfo);
@@ -44,6 +50,12 @@ export function SettingsDialog({ email, taskCount, onSignOut, onClose }: Setting
           Sign out
         </button>
       </section>
+
+      {data && (
+        <Suspense fallback={<section className="settings-section" aria-busy="true" aria-label="Import and export" />}>
+          <ImportExport {...data} />
+        </Suspense>
+      )}
 
       <section className="settings-section" aria-label="Storage">
         <h3>Storage on this device</h3>
