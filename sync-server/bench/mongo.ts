@@ -15,7 +15,8 @@ export async function runMongoBench(): Promise<Record<string, number>> {
   const double = real ? undefined : await startMongoDouble();
   const dbName = `taskmaster_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const uri = (real ?? double!.uri).replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${dbName}`);
-  const server = await startServerProcess({ MONGODB_URI: uri, MONGODB_MIN_POOL_SIZE: '2' });
+  // No fixed metrics port: several benches or servers may run on this machine at once.
+  const server = await startServerProcess({ MONGODB_URI: uri, MONGODB_MIN_POOL_SIZE: '2', METRICS_PORT: 'off' });
   try {
     const propagation = await measurePropagation(server.url, 100);
     const push = await measurePush(server.url);

@@ -66,6 +66,14 @@ const getPath = (doc: Doc, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Doc)[k] : undefined), doc);
 const isOperatorDoc = (value: unknown): boolean =>
   !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('$'));
+/** A filter on `_id` alone (a value, or `$in`), which {@link Engine.visible} answers exactly by key. */
+const byIdOnly = (filter: Doc): boolean => {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const id = filter._id;
+  if (!isOperatorDoc(id)) return true;
+  return Object.keys(id as Doc).length === 1 && Array.isArray((id as Doc).$in);
+};
 const toNumber = (value: unknown): number => (value instanceof Long ? value.toNumber() : Number(value));
 
 /**
@@ -190,34 +198,37 @@ export class Engine {
       for (const [key, doc] of writes) if (doc) this.checkUnique(coll, key, doc, undefined, true);
     }
     this.ts += 1;
+    const touched: [Collection, string][] = [];
     for (const [ns, writes] of txn.writes) {
       const coll = this.collection(ns);
       for (const [key, doc] of writes) {
         this.apply(coll, key, doc, this.ts);
         this.locks.delete(`${ns}\u0000${key}`);
+        touched.push([coll, key]);
       }
     }
     txn.state = 'committed';
     this.active.delete(txn);
     this.stats.commits += 1;
-    this.prune();
+    this.prune(touched);
   }
 
-  /** Drops versions no snapshot can see any more. */
-  private prune(): void {
-    const oldest = Math.min(this.ts, ...[...this.active].map((t) => t.snapshotTs));
-    for (const coll of this.collections.values()) {
-      for (const [key, versions] of coll.rows) {
-        let keepFrom = 0;
-        for (let i = versions.length - 1; i >= 0; i--) {
-          if (versions[i]!.ts <= oldest) {
-            keepFrom = i;
-            break;
-          }
+  /** Drops versions of these documents that no snapshot can see any more. */
+  private prune(touched: Iterable<[Collection, string]>): void {
+    let oldest = this.ts;
+    for (const txn of this.active) oldest = Math.min(oldest, txn.snapshotTs);
+    for (const [coll, key] of touched) {
+      const versions = coll.rows.get(key);
+      if (!versions) continue;
+      let keepFrom = 0;
+      for (let i = versions.length - 1; i >= 0; i--) {
+        if (versions[i]!.ts <= oldest) {
+          keepFrom = i;
+          break;
         }
-        if (keepFrom > 0) versions.splice(0, keepFrom);
-        if (versions.length === 1 && versions[0]!.doc === null) coll.rows.delete(key);
       }
+      if (keepFrom > 0) versions.splice(0, keepFrom);
+      if (versions.length === 1 && versions[0]!.doc === null) coll.rows.delete(key);
     }
   }
 
@@ -337,7 +348,7 @@ export class Engine {
     if (doc) this.checkUnique(coll, key, doc, undefined);
     this.ts += 1;
     this.apply(coll, key, doc, this.ts);
-    this.prune();
+    this.prune([[coll, key]]);
   }
 
   // ---- commands ----------------------------------------------------------------------------
@@ -444,6 +455,9 @@ export class Engine {
     switch (name) {
       case 'find': {
         const filter = (body.filter as Doc | undefined) ?? {};
+        if (byIdOnly(filter) && !body.projection && !body.sort && !body.skip && !body.limit) {
+          return this.cursor(coll.ns, this.visible(coll, txn, filter).map(clone));
+        }
         let cursor = mingoFind(this.visible(coll, txn, filter), filter, body.projection as Doc | undefined);
         if (body.sort) cursor = cursor.sort(body.sort as Doc);
         if (body.skip) cursor = cursor.skip(toNumber(body.skip));
@@ -588,6 +602,7 @@ export class Engine {
   }
 
   private matches(coll: Collection, filter: Doc, txn: Txn | undefined, sort?: Doc): Doc[] {
+    if (byIdOnly(filter) && !sort) return this.visible(coll, txn, filter);
     let cursor = mingoFind(this.visible(coll, txn, filter), filter);
     if (sort) cursor = cursor.sort(sort);
     return cursor.all() as Doc[];
