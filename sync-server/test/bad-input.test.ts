@@ -29,7 +29,11 @@ describe('[R6] bad input never hurts others', () => {
   const cases: [string, unknown, string][] = [
     ['a non-object payload', 'hello', 'invalid-payload'],
     ['null', null, 'invalid-payload'],
-    ['an unknown collection', { collection: 'users', rows: [{ newDocumentState: validTask('a') }] }, 'invalid-payload'],
+    [
+      'an unknown collection',
+      { collection: 'users', rows: [{ newDocumentState: validTask('a') }] },
+      'unknown-collection',
+    ],
     ['rows that are not an array', { collection: 'tasks', rows: 'x' }, 'invalid-payload'],
     ['an empty push', { collection: 'tasks', rows: [] }, 'invalid-payload'],
     [
