@@ -1,11 +1,25 @@
+import type { Task } from '@taskmaster/shared-schema';
+import { useState } from 'react';
 import { useShortcuts } from '../features/shortcuts/use-shortcuts';
-import { useKeyboardCommands, type KeyboardContext } from './use-keyboard-commands';
+import { ConfirmDeleteDialog } from '../features/tasks/ConfirmDeleteDialog';
+import { deleteAndSelectNext, useKeyboardCommands, type KeyboardContext } from './use-keyboard-commands';
 
 /**
- * Binds the global keyboard shortcuts to the current view. A component (rendering nothing) so the
- * key map and its bindings can load as their own chunk right after the list is on screen.
+ * Binds the global keyboard shortcuts to the current view. A component so the key map, its
+ * bindings and the Backspace question can load as their own chunk right after the list is on screen.
  */
 export function KeyboardShortcuts(props: KeyboardContext) {
-  useShortcuts(useKeyboardCommands(props));
-  return null;
+  const [asking, setAsking] = useState<Task | null>(null);
+  // While the question is open, no other shortcut acts (a second Delete must not delete anyway).
+  useShortcuts(
+    useKeyboardCommands({ ...props, dialogOpen: props.dialogOpen || asking !== null, askDelete: setAsking }),
+  );
+  if (!asking) return null;
+  return (
+    <ConfirmDeleteDialog
+      task={asking}
+      onDelete={() => deleteAndSelectNext(props, asking)}
+      onClose={() => setAsking(null)}
+    />
+  );
 }

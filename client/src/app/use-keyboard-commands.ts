@@ -15,6 +15,8 @@ export interface KeyboardContext {
   open: (task: Task) => void;
   closeEditor: () => void;
   showHelp: () => void;
+  /** Backspace: ask before deleting `task` (the question is the caller's to show). */
+  askDelete?: (task: Task) => void;
 }
 
 function focusRow(id: string) {
@@ -22,6 +24,17 @@ function focusRow(id: string) {
     (el) => el.dataset.taskId === id,
   );
   row?.querySelector<HTMLElement>('.task__check')?.focus();
+}
+
+/** Deletes `task` (with undo) and moves the selection to its neighbour. */
+export function deleteAndSelectNext(ctx: KeyboardContext, task: Task): void {
+  const index = ctx.visible.findIndex((t) => t.id === task.id);
+  ctx.commands.remove(task);
+  const next = ctx.visible[index + 1 < ctx.visible.length ? index + 1 : index - 1];
+  if (index >= 0 && next) {
+    ctx.setSelectedId(next.id);
+    focusRow(next.id);
+  }
 }
 
 /** Binds shortcut actions to the current view; returns false for keys it leaves to the browser. */
@@ -57,8 +70,11 @@ export function useKeyboardCommands(ctx: KeyboardContext) {
         return selected !== undefined;
       case 'delete':
         if (!selected) return false;
-        ctx.commands.remove(selected);
-        select(index + 1 < ctx.visible.length ? index + 1 : index - 1);
+        deleteAndSelectNext(ctx, selected);
+        return true;
+      case 'delete-ask':
+        if (!selected || !ctx.askDelete) return false;
+        ctx.askDelete(selected);
         return true;
       case 'undo':
         return ctx.commands.undoDelete();

@@ -17,6 +17,8 @@ describe('resolveShortcut', () => {
     expect(resolveShortcut(key('j'), false)).toBe('next');
     expect(resolveShortcut(key('x'), false)).toBe('toggle-done');
     expect(resolveShortcut(key('Delete'), false)).toBe('delete');
+    expect(resolveShortcut(key('Backspace'), false)).toBe('delete-ask');
+    expect(resolveShortcut(key('Backspace'), true)).toBeNull();
     expect(resolveShortcut(key('z', { ctrlKey: true }), false)).toBe('undo');
     expect(resolveShortcut(key('ArrowUp', { altKey: true }), false)).toBe('move-up');
   });

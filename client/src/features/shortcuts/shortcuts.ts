@@ -6,6 +6,7 @@ export type ShortcutAction =
   | 'toggle-done'
   | 'open'
   | 'delete'
+  | 'delete-ask'
   | 'undo'
   | 'move-up'
   | 'move-down'
@@ -21,6 +22,7 @@ export const SHORTCUTS: readonly { keys: string; action: ShortcutAction; descrip
   { keys: 'X', action: 'toggle-done', description: 'Complete / reopen' },
   { keys: 'Enter / E', action: 'open', description: 'Edit task' },
   { keys: 'Del / #', action: 'delete', description: 'Delete task' },
+  { keys: 'Backspace', action: 'delete-ask', description: 'Delete task (asks first)' },
   { keys: 'Ctrl+Z / U', action: 'undo', description: 'Undo delete' },
   { keys: 'Alt+↑ / Alt+↓', action: 'move-up', description: 'Move task (manual order)' },
   { keys: '?', action: 'help', description: 'Show shortcuts' },
@@ -65,9 +67,11 @@ export function resolveShortcut(event: KeyLike, typing: boolean): ShortcutAction
     case 'Enter':
       return 'open';
     case 'Delete':
-    case 'Backspace':
     case '#':
       return 'delete';
+    // Pressed by habit to fix a typo with the focus just outside a field: ask before deleting.
+    case 'Backspace':
+      return 'delete-ask';
     case 'u':
       return 'undo';
     case '?':
