@@ -6,7 +6,15 @@ import {
   TASK_MERGE_FIELDS,
 } from '@taskmaster/shared-schema';
 import { Prng } from '@taskmaster/shared-schema/testing';
-import { createTask, deleteTask, restoreTask, updateTask, type TaskPatch } from '@taskmaster/sync-client';
+import {
+  createTask,
+  deleteTask,
+  restoreTask,
+  socketOf,
+  updateTask,
+  type SyncSocket,
+  type TaskPatch,
+} from '@taskmaster/sync-client';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createDevice, registerAccount, type Device } from '../helpers/device.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -200,6 +208,26 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
   }
 }
 
+/** FUZZ_TRACE=1: every sync event of a device, in and out, in the operation log (diagnostics). */
+function traceSocket(name: string, socket: SyncSocket, note: (line: string) => void) {
+  const brief = (value: unknown) => {
+    const v = value as {
+      collection?: string;
+      checkpoint?: { seq: number } | null;
+      rows?: { newDocumentState: { id: string } }[];
+      fromSeq?: number;
+      toSeq?: number;
+      documents?: { id: string; clocks: Record<string, string> }[];
+    };
+    const docs = v?.documents?.map((d) => `${d.id}:${Object.values(d.clocks).sort().at(-1)}`).join(',');
+    return `${v?.collection ?? ''} cp=${v?.checkpoint?.seq ?? '-'} ${v?.fromSeq ?? ''}->${v?.toSeq ?? ''} rows=${v?.rows?.map((r) => r.newDocumentState.id).join(',') ?? ''} docs=${docs ?? ''}`;
+  };
+  socket.onAnyOutgoing((event, payload) => note(`    ${name} >> ${event} ${brief(payload)}`));
+  socket.onAny((event, payload) => note(`    ${name} << ${event} ${brief(payload)}`));
+  socket.on('connect', () => note(`    ${name} connected ${socket.id}`));
+  socket.on('disconnect', (reason) => note(`    ${name} disconnected ${reason}`));
+}
+
 // ----- the simulation ---------------------------------------------------------------------------
 
 interface SimDevice {
@@ -288,6 +316,7 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
 
   const online = async (sim: SimDevice) => {
     await sim.device.goOnline({ url: server!.url, clock: sim.clock });
+    if (process.env.FUZZ_TRACE) traceSocket(sim.name, socketOf(await sim.device.sync!.transport), note);
     if (!sim.connected) await sim.device.disconnect();
   };
 
@@ -347,6 +376,10 @@ export async function runSimulation(seed: number, options: SimulationOptions = {
           if (!mine && !theirs) continue;
           if (stable(mine) !== stable(theirs)) {
             lastDiff += `\n  ${sim.name} ${id} (server seq ${docs.get(id)?.seq ?? '-'}):\n    device: ${describeDoc(mine)}\n    server: ${describeDoc(theirs)}`;
+            if (process.env.FUZZ_TRACE) {
+              const seen = await sim.device.sync!.inspect('tasks', id);
+              lastDiff += `\n    rxdb assumed master: ${describeDoc(seen.assumedMaster ? normalize(seen.assumedMaster as Record<string, unknown>) : undefined)}`;
+            }
           }
         }
       }

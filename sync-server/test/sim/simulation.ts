@@ -9,6 +9,7 @@ import {
 } from '@taskmaster/shared-schema';
 import { Prng } from '@taskmaster/shared-schema/testing';
 import {
+  completeOccurrence,
   createMemoryTransport,
   createTask,
   createTaskmasterDatabase,
@@ -54,6 +55,12 @@ export interface SimulationOptions {
   onDivergence?: 'fail' | 'repair';
   /** Corrupt a device's copy behind its checkpoint now and then (to exercise the repair). */
   corruptions?: boolean;
+  /**
+   * Repeating tasks: some steps make a task repeat, or complete its occurrence on several devices
+   * at once (each creates the next occurrence with the same derived id and clocks). Off by default,
+   * so the other seed sets keep their schedules.
+   */
+  repeats?: boolean;
 }
 
 export interface SimulationResult {
@@ -74,7 +81,11 @@ const DEFAULTS = {
   traceDeliveries: false,
   onDivergence: 'fail' as 'fail' | 'repair',
   corruptions: false,
+  repeats: false,
 };
+
+const REPEATS = ['FREQ=DAILY', 'FREQ=WEEKLY;BYDAY=MO,TH', 'FREQ=MONTHLY;BYMONTHDAY=31', 'FREQ=DAILY;COUNT=2'];
+const REPEAT_DUE = ['2030-01-01', '2030-01-30', '2030-02-28'];
 
 /** Simulated time starts here (a fixed instant, so stamps are the same on every run). */
 const EPOCH = Date.UTC(2030, 0, 1);
@@ -192,6 +203,9 @@ function warmUp(): Promise<void> {
     await createTask(db, clock, { id: 'w', title: 'warm up' });
     await updateTask(db, clock, 'w', { title: 'warmed' });
     await deleteTask(db, clock, 'w');
+    // Completing a repeating task loads the recurrence chunk (rrule-temporal) on first use.
+    await createTask(db, clock, { id: 'r', title: 'repeat', dueDate: '2030-01-01', repeat: 'FREQ=DAILY' });
+    await updateTask(db, clock, 'r', { status: 'done' });
     await db.remove();
   })();
   return warmed;
@@ -481,7 +495,53 @@ export async function runDeterministicSimulation(
         (d) => d.toMutableJSON() as Task,
       );
       const prefix = `#${step} ${sim.name}`;
-      if ((roll < 0.2 && live.length < opts.maxLiveTasks) || live.length === 0) {
+      if (opts.repeats && live.length > 0 && random.next() < 0.3) {
+        const target = random.pick(live);
+        if (!target.repeat || target.status === 'done') {
+          const patch: TaskPatch = { repeat: random.pick(REPEATS), dueDate: random.pick(REPEAT_DUE), status: 'todo' };
+          note(`${prefix} repeat ${target.id} ${JSON.stringify(patch)}`);
+          await runUntil(updateTask(db, sim.clock, target.id, patch), `${prefix} repeat`);
+          await localWrite(sim, target.id, target.clocks);
+          count('repeat');
+        } else {
+          // Several devices complete the same occurrence, each from its own copy (offline or not).
+          const completers = [
+            sim,
+            ...random.subset(
+              sims.filter((s) => s !== sim),
+              0.5,
+            ),
+          ];
+          note(
+            `${prefix} complete occurrence ${target.id} ${target.dueDate} on ${completers.map((c) => c.name).join(',')}`,
+          );
+          const befores = await Promise.all(completers.map((c) => localDocs(c, [target.id])));
+          const results = await runUntil(
+            Promise.allSettled(
+              completers.map(async (c, i) => {
+                const current = befores[i]!.get(target.id);
+                if (!current || current._deleted || current.status === 'done' || !current.repeat)
+                  throw new Error('skip');
+                return completeOccurrence(c.db, c.clock, target.id);
+              }),
+            ),
+            `${prefix} complete occurrence`,
+          );
+          for (const [i, c] of completers.entries()) {
+            const result = results[i]!;
+            if (result.status !== 'fulfilled') continue;
+            await localWrite(c, target.id, befores[i]!.get(target.id)?.clocks ?? {});
+            if (result.value.nextId) {
+              const from = befores[i]!.get(target.id);
+              note(
+                `${prefix} ${c.name}: next occurrence ${result.value.nextId} on ${result.value.nextDueDate} (from ${from?.dueDate} ${from?.repeat})`,
+              );
+              await localWrite(c, result.value.nextId, {});
+            }
+          }
+          count('completeOccurrence');
+        }
+      } else if ((roll < 0.2 && live.length < opts.maxLiveTasks) || live.length === 0) {
         const id = `t${nextTask++}`;
         const patch = randomPatch(random);
         const title = patch.title ?? random.pick(TITLES);

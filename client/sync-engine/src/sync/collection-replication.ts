@@ -1,5 +1,7 @@
 import {
+  COLLECTIONS,
   computeDigest,
+  mergeDocs,
   differingBuckets,
   documentDigestHash,
   isErrorBody,
@@ -15,10 +17,10 @@ import {
   type SyncCheckpoint,
   type SyncDoc,
 } from '@taskmaster/shared-schema';
-import { getChangedDocumentsSince } from 'rxdb/plugins/core';
+import { getAssumedMasterState, getChangedDocumentsSince } from 'rxdb/plugins/core';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { filter, Subject } from 'rxjs';
+import { filter, firstValueFrom, merge, Subject } from 'rxjs';
 import { requestPull, requestPush, SyncRequestError } from './requests.js';
 import type { SyncTransport } from './transport.js';
 
@@ -64,6 +66,19 @@ const VERIFY_TIMEOUT_MS = 15_000;
 function answer<T>(response: Ack<T>): T {
   if (isErrorBody(response)) throw new SyncRequestError(response.error.reason, response.error.message);
   return response;
+}
+
+/** A storage document without RxDB's bookkeeping fields, as the server stores it. */
+function stripRxMeta(doc: SyncDoc): SyncDoc {
+  const { _meta, _rev, _attachments, ...rest } = doc as SyncDoc & {
+    _meta?: unknown;
+    _rev?: unknown;
+    _attachments?: unknown;
+  };
+  void _meta;
+  void _rev;
+  void _attachments;
+  return rest as SyncDoc;
 }
 
 function maxClock(doc: SyncDoc): string | undefined {
@@ -131,11 +146,16 @@ export class CollectionReplication {
           const startedAt = ++this.tick;
           this.pullsInFlight += 1;
           try {
+            // A rewind (see `suspect`) pulls again from before a change RxDB may have skipped.
+            const rewind = this.rewindTo;
+            this.rewindTo = undefined;
+            const from = rewind !== undefined && checkpoint ? { seq: Math.min(checkpoint.seq, rewind) } : checkpoint;
             const response = await requestPull(transport, {
               collection: name,
-              checkpoint: checkpoint ?? null,
+              checkpoint: from ?? null,
               batchSize,
             });
+            this.noteDownstream(response.documents, from?.seq ?? 0);
             if (response.checkpoint) this.knownSeq = Math.max(this.knownSeq, response.checkpoint.seq);
             else this.knownSeq = Math.max(this.knownSeq, 0);
             // RxDB ends a pull loop on the first batch that is not full.
@@ -154,24 +174,35 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
-          const { response, restamped } = await this.pushUntilAccepted(transport, {
-            collection: name,
-            // The documents' schema version; the server upgrades older ones (SPEC, "Versions").
-            schemaVersion: options.collection.schema.version,
-            rows: rows.map((row) => ({
-              newDocumentState: row.newDocumentState,
-              assumedMasterState: row.assumedMasterState ? withoutAttachments(row.assumedMasterState) : null,
-            })),
-          });
-          options.onPushed?.(
-            rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })),
-          );
-          // Re-stamped rows (rule R8) come back as conflicts, so RxDB writes the stamps the server
-          // holds into the local copy; a merged state the server returned for the same row wins.
-          const conflicts = response.conflicts as WithDeleted<SyncDoc>[];
-          const merged = new Set(conflicts.map((doc) => doc.id));
-          for (const doc of restamped) if (!merged.has(doc.id)) conflicts.push(doc as WithDeleted<SyncDoc>);
-          return conflicts;
+          const pushed = this.beginPush(rows.map((row) => row.newDocumentState));
+          try {
+            const { response, restamped } = await this.pushUntilAccepted(transport, {
+              collection: name,
+              // The documents' schema version; the server upgrades older ones (SPEC, "Versions").
+              schemaVersion: options.collection.schema.version,
+              rows: rows.map((row) => ({
+                newDocumentState: row.newDocumentState,
+                assumedMasterState: row.assumedMasterState ? withoutAttachments(row.assumedMasterState) : null,
+              })),
+            });
+            options.onPushed?.(
+              rows.map((row) => ({ id: row.newDocumentState.id, updatedAt: row.newDocumentState.updatedAt })),
+            );
+            // Re-stamped rows (rule R8) come back as conflicts, so RxDB writes the stamps the server
+            // holds into the local copy; a merged state the server returned for the same row wins.
+            // RxDB drops a push result that arrives while the replication is paused, without recording
+            // the pushed state as the master's; a later checkpoint then strands the document as an
+            // "unpushed" write whose incoming master states RxDB skips forever (fuzz seed 73: the
+            // acknowledgement and the shutdown's sync:reconnect arrived together). So the result is
+            // handed over only once the replication runs again.
+            await this.untilRunning();
+            const conflicts = response.conflicts as WithDeleted<SyncDoc>[];
+            const merged = new Set(conflicts.map((doc) => doc.id));
+            for (const doc of restamped) if (!merged.has(doc.id)) conflicts.push(doc as WithDeleted<SyncDoc>);
+            return conflicts;
+          } finally {
+            this.endPush(pushed);
+          }
         },
       },
     });
@@ -246,6 +277,17 @@ export class CollectionReplication {
     });
   }
 
+  /** Resolves once the replication is neither paused nor starting (or is stopped). */
+  private async untilRunning(): Promise<void> {
+    for (;;) {
+      const internal = this.state.internalReplicationState;
+      if (this.state.isStopped() || !internal || !internal.events.paused.getValue()) return;
+      await firstValueFrom(
+        merge(internal.events.paused.pipe(filter((paused) => !paused)), this.state.canceled$.pipe(filter(Boolean))),
+      );
+    }
+  }
+
   /** Resolves on the socket's next connect, or when the replication is stopped. */
   private nextConnect(transport: SyncTransport): Promise<void> {
     if (this.state.isStopped()) return Promise.resolve();
@@ -270,10 +312,75 @@ export class CollectionReplication {
     if (event.toSeq <= this.knownSeq) return;
     if (event.documents && this.pullIdle() && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
+      this.noteDownstream(event.documents, event.fromSeq);
       this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
     } else {
       this.resync();
     }
+  }
+
+  /**
+   * Documents this device is pushing right now (id -> digest hash of the pushed state, and how
+   * many pushes hold it). RxDB's downstream skips a master state for a document with an unpushed
+   * local write, trusting the push to come back with a conflict. But this server merges instead of
+   * refusing, so a push that committed *before* another device's change reports no conflict, and
+   * the skipped newer state would be lost behind the checkpoint (fuzz seed 73, rule R3). So a
+   * master state that arrives for a document while it is being pushed, and differs from what is
+   * pushed, is remembered, and once the push has settled the collection pulls again from before it.
+   */
+  private readonly pushing = new Map<string, { hash: number; count: number }>();
+  private suspectFrom: number | undefined;
+  private rewindTo: number | undefined;
+
+  private beginPush(docs: SyncDoc[]): string[] {
+    for (const doc of docs) {
+      const entry = this.pushing.get(doc.id);
+      this.pushing.set(doc.id, { hash: documentDigestHash(doc), count: (entry?.count ?? 0) + 1 });
+    }
+    return docs.map((doc) => doc.id);
+  }
+
+  private endPush(ids: string[]): void {
+    // RxDB records the pushed state as the master state only after this handler returns; until
+    // then its downstream can still skip. So the ids stay marked until the upstream has settled.
+    void this.state
+      .awaitInSync()
+      .catch(() => undefined)
+      .then(() => {
+        for (const id of ids) {
+          const entry = this.pushing.get(id);
+          if (!entry) continue;
+          if (entry.count <= 1) this.pushing.delete(id);
+          else entry.count -= 1;
+        }
+        if (this.suspectFrom !== undefined && this.pushing.size === 0) {
+          this.rewindTo = Math.min(this.rewindTo ?? Infinity, this.suspectFrom);
+          this.suspectFrom = undefined;
+          this.resync();
+        }
+      });
+  }
+
+  /** Notes master states handed to RxDB from sequence `fromSeq` on (see `pushing`). */
+  private noteDownstream(docs: SyncDoc[], fromSeq: number): void {
+    if (this.pushing.size === 0) return;
+    for (const doc of docs) {
+      const entry = this.pushing.get(doc.id);
+      if (entry && entry.hash !== documentDigestHash(doc)) {
+        this.suspectFrom = Math.min(this.suspectFrom ?? Infinity, Math.max(0, fromSeq));
+      }
+    }
+  }
+
+  /**
+   * Diagnostics: the local copy and what RxDB assumes the server holds for one document. When they
+   * differ, RxDB treats the local copy as an unpushed write (and skips incoming master states).
+   */
+  async inspect(id: string): Promise<{ fork: unknown; assumedMaster: unknown }> {
+    const [fork] = await this.collection.storageInstance.findDocumentsById([id], true);
+    const internal = this.state.internalReplicationState;
+    const assumed = internal ? (await getAssumedMasterState(internal, [id]))[id]?.docData : undefined;
+    return { fork, assumedMaster: assumed };
   }
 
   private pullIdle(): boolean {
@@ -338,10 +445,29 @@ export class CollectionReplication {
     }
     const mine = new Map(localDocs.map((doc) => [doc.id, documentDigestHash(doc)]));
     const differing = fetched.documents.filter((doc) => mine.get(doc.id) !== documentDigestHash(doc));
-    // The pull modifier folds their clocks into the device clock, as for any pulled document.
-    if (differing.length > 0) this.stream$.next({ documents: differing, checkpoint: { seq: this.knownSeq } });
+    if (differing.length > 0) await this.repairWith(differing, localDocs);
     this.onRepair?.({ collection: this.name, buckets, documents: differing.map((doc) => doc.id) });
     return 'repaired';
+  }
+
+  /**
+   * Writes the server's states into the local copies, merged per field with them (rule R4), so a
+   * newer local edit survives. Written as a local change on purpose: RxDB skips incoming master
+   * states for a document it believes has an unpushed write, which is how a device gets stuck; a
+   * local write is pushed instead, the server merges it as a no-op for every field it already
+   * holds, and RxDB's view of the master is right again.
+   */
+  private async repairWith(serverDocs: SyncDoc[], localDocs: SyncDoc[]): Promise<void> {
+    const local = new Map(localDocs.map((doc) => [doc.id, doc]));
+    const fields = COLLECTIONS[this.name].mergeFields;
+    const writes = serverDocs.map((doc) => {
+      this.options.clock.receive(maxClock(doc));
+      const mine = local.get(doc.id);
+      // `assumed` = the local copy itself: nothing here is a concurrent edit, so nothing is logged.
+      const merged = mine ? mergeDocs(doc, stripRxMeta(mine), stripRxMeta(mine), fields).doc : doc;
+      return merged;
+    });
+    await this.collection.bulkUpsert(writes as never[]);
   }
 
   /** Records that RxDB will pull (it does on every start), so live documents wait for that pull. */

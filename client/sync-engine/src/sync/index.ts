@@ -1,5 +1,6 @@
 import {
   COLLECTION_NAMES,
+  type CollectionName,
   DEFAULT_MAX_CLOCK_SKEW_MS,
   PROTOCOL_VERSION,
   type HybridLogicalClock,
@@ -75,6 +76,8 @@ export interface SyncHandle {
    * itself after every (re)connect, every `verifyIntervalMs`, and on the server's `sync:resync`.
    */
   verify(): Promise<VerifyOutcome[]>;
+  /** Diagnostics: a document's local copy and RxDB's assumed master state for it. */
+  inspect(collection: CollectionName, id: string): Promise<{ fork: unknown; assumedMaster: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -239,6 +242,10 @@ export function startSync(options: SyncOptions): SyncHandle {
     async verify() {
       await transportPromise;
       return verifyAll();
+    },
+    async inspect(collection, id) {
+      await transportPromise;
+      return replications.find((r) => r.name === collection)!.inspect(id);
     },
     async stop() {
       stopped = true;
