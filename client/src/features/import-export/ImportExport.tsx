@@ -1,6 +1,6 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
 import type { ImportOutcome, TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { useId, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useState, type ChangeEvent } from 'react';
 import type { ImportPlan, Skipped } from './plan';
 import './import-export.css';
 
@@ -44,6 +44,10 @@ export function ImportExport({ db, tasks, lists }: ImportExportProps) {
   const [format, setFormat] = useState<'json' | 'csv'>('json');
   const formatId = useId();
   const busy = phase.kind === 'importing';
+  useEffect(() => {
+    // Warm the parsers' chunk while the user picks a file (and so that it is there offline).
+    void import('./run-import').catch(() => undefined);
+  }, []);
 
   const exportNow = async () => {
     const { exportCsv, exportJson } = await import('./json');
