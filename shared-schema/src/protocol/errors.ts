@@ -10,6 +10,7 @@ export const ERROR_REASONS = [
   'unauthorized',
   'token-expired',
   'token-revoked',
+  'account-erased',
   'forbidden',
   'invalid-credentials',
   'email-taken',

@@ -210,6 +210,11 @@ export class AuthService {
       throw err;
     }
     if (this.revocations && (await this.revocations.isRevoked(claims.sessionId))) {
+      // An erased account's device learns it on its next contact, so it wipes its local data.
+      if (!(await this.store.findUserById(claims.userId))) {
+        this.fail('account-erased');
+        throw new TaskmasterError('account-erased', 'This account was erased; its data is gone from the server', 401);
+      }
       this.fail('token-revoked');
       throw new TaskmasterError('token-revoked', 'This session was signed out; sign in again', 401);
     }

@@ -266,6 +266,9 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
             );
             return;
           }
+          // The handler's log lines carry this event's id: it travels on the acknowledgement function.
+          (packet as unknown[])[packet.length - 1] = Object.assign((response: unknown) => ack(response), { reqId });
+          log.debug({ event, reqId }, 'socket event');
           next();
         },
         () => {
@@ -292,10 +295,11 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
           socket.data.lastSyncAt = now();
         } catch (error) {
           outcome = error instanceof TaskmasterError ? error.reason : 'internal';
+          const reqId = (reply as { reqId?: string }).reqId;
           if (!(error instanceof TaskmasterError)) {
-            log.error({ err: error, event: name }, 'sync event failed');
+            log.error({ err: error, event: name, reqId }, 'sync event failed');
             options.onUnexpectedError?.(error, name);
-          } else log.debug({ event: name, reason: error.reason }, 'sync event rejected');
+          } else log.debug({ event: name, reqId, reason: error.reason }, 'sync event rejected');
           reply(toErrorBody(error));
         } finally {
           metrics?.syncEvents.inc({ event: name, outcome });

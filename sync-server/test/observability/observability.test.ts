@@ -4,8 +4,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createErrorReporter } from '../../src/observability/error-reporting.js';
+import { connectRaw, emitRaw } from '../helpers/raw-socket.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { request } from '../security/helpers.js';
+import { register, request } from '../security/helpers.js';
 
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
@@ -51,6 +52,18 @@ describe('observability', () => {
     expect(given.headers.get('x-request-id')).toBe('nginx-abc.123');
     const hostile = await request(server.url, 'GET', '/healthz', { headers: { 'x-request-id': 'a b\u00e9{"x":1}' } });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('every socket event logs with its own request id (socket id and event number)', async () => {
+    const { lines, logger } = captureLogs();
+    server = await startTestServer({ deps: { logger } });
+    const account = await register(server.url);
+    const socket = await connectRaw(server.url, account.tokens.accessToken);
+    await emitRaw(socket, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: 1 });
+    await emitRaw(socket, 'sync:pull', { collection: 'tasks', checkpoint: null, batchSize: -1 });
+    const ids = lines.filter((l) => l.msg === 'socket event' || l.msg === 'sync event rejected').map((l) => l.reqId);
+    expect(ids).toEqual([`${socket.id}:1`, `${socket.id}:2`, `${socket.id}:2`]);
+    socket.disconnect();
   });
 
   it('POST /api/vitals validates the report, feeds the histogram, and is rate-limited per IP', async () => {
