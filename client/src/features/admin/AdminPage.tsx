@@ -129,6 +129,13 @@ function UsersPanel({ api, onOpen, version }: { api: AdminApi; onOpen: (id: stri
           </tr>
         </thead>
         <tbody>
+          {page?.items.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                No user matches.
+              </td>
+            </tr>
+          )}
           {page?.items.map((user) => (
             <tr key={user.id}>
               <td>
@@ -192,6 +199,13 @@ function AuditPanel({ api, version }: { api: AdminApi; version: number }) {
           </tr>
         </thead>
         <tbody>
+          {entries.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                No actions recorded yet.
+              </td>
+            </tr>
+          )}
           {entries.map((entry) => (
             <tr key={entry.id}>
               <td>{formatTime(entry.at)}</td>
