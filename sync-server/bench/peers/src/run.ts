@@ -54,27 +54,46 @@ function connectionStages(system: SystemName): number[] {
   return max > 10_000 ? [10_000, max] : [max];
 }
 
+/** Runs one workload; a failure is reported and leaves its figures out of this run (never fatal). */
+async function attempt(system: SystemName, workload: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    process.stdout.write(
+      `    ${system} ${workload} FAILED: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+}
+
 async function oneRun(system: SystemName): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
-  if (workloads.has('propagation')) {
-    const p = await propagation(system);
-    figures.propagation_p50_ms = p.p50;
-    figures.propagation_p99_ms = p.p99;
-    figures.propagation_server_cpu_per_write_ms = p.serverCpuPerWriteMs;
-    figures.propagation_clients_cpu_per_write_ms = p.clientCpuPerWriteMs;
-  }
-  if (workloads.has('initial')) {
-    const initial = await initialSync(system);
-    figures.initial_sync_10k_ms = initial.ms;
-    if (system === 'taskmaster') figures.sign_in_ms = initial.signInMs;
-  }
-  if (workloads.has('push')) {
-    const p = await push(system);
-    figures.push_5k_ms = p.ms;
-    figures.push_5k_server_cpu_ms = p.serverCpuMs;
-    figures.push_5k_client_cpu_ms = p.clientCpuMs;
-  }
-  if (workloads.has('connections')) Object.assign(figures, await connections(system, connectionStages(system)));
+  await attempt(system, 'propagation', async () => {
+    if (workloads.has('propagation')) {
+      const p = await propagation(system);
+      figures.propagation_p50_ms = p.p50;
+      figures.propagation_p99_ms = p.p99;
+      figures.propagation_server_cpu_per_write_ms = p.serverCpuPerWriteMs;
+      figures.propagation_clients_cpu_per_write_ms = p.clientCpuPerWriteMs;
+    }
+  });
+  await attempt(system, 'initial sync', async () => {
+    if (workloads.has('initial')) {
+      const initial = await initialSync(system);
+      figures.initial_sync_10k_ms = initial.ms;
+      if (system === 'taskmaster') figures.sign_in_ms = initial.signInMs;
+    }
+  });
+  await attempt(system, 'push', async () => {
+    if (workloads.has('push')) {
+      const p = await push(system);
+      figures.push_5k_ms = p.ms;
+      figures.push_5k_server_cpu_ms = p.serverCpuMs;
+      figures.push_5k_client_cpu_ms = p.clientCpuMs;
+    }
+  });
+  await attempt(system, 'connections', async () => {
+    if (workloads.has('connections')) Object.assign(figures, await connections(system, connectionStages(system)));
+  });
   return figures;
 }
 
