@@ -104,9 +104,13 @@ describe.skipIf(!hasChromium)('e2e: what the user entered is saved', () => {
 
     const lost = await runTrials(page, 'Offline');
     expect(lost, `${lost.length} of ${TRIALS} entered tasks were lost by the reload`).toEqual([]);
-    // Each task's pending-change entry survived its reload too, so the indicator counts every one.
+    // Each task's pending-change entry survived its reload too, so the indicator counts every one
+    // (once this tab has won the leader election again after the reload, which takes a while on a
+    // loaded machine).
     await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'Offline' }).getAttribute('aria-label'))
+      .poll(() => page.getByRole('status').filter({ hasText: 'Offline' }).getAttribute('aria-label'), {
+        timeout: 30_000,
+      })
       .toContain(`${TRIALS} changes not synced`);
     await context.close();
     context = undefined;
