@@ -39,6 +39,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//],
         cleanupOutdatedCaches: true,
+        // A click on a reminder notification focuses (or opens) the app.
+        importScripts: ['reminder-sw.js'],
       },
     }),
     sizeReport({ budgetKb: 150 }),

@@ -65,6 +65,19 @@ export function Reminders({ tasks, deviceNode, onFired, onOpen }: RemindersProps
   const latest = useRef(tasks);
   latest.current = tasks;
   const delivering = useRef(new Set<string>());
+  const open = useRef(onOpen);
+  open.current = onOpen;
+
+  useEffect(() => {
+    // A click on a system notification: the service worker focuses this window and names the task.
+    if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return undefined;
+    const onMessage = (event: MessageEvent<unknown>) => {
+      const data = event.data as { type?: unknown; taskId?: unknown } | null;
+      if (data?.type === 'taskmaster:open-task' && typeof data.taskId === 'string') open.current(data.taskId);
+    };
+    navigator.serviceWorker.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker.removeEventListener('message', onMessage);
+  }, []);
 
   useEffect(() => {
     // Once per mount: the lock is held (the callback's promise pending) until this unmounts.
