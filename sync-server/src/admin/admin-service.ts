@@ -108,10 +108,13 @@ export class AdminService {
     if (actor.userId === userId) {
       throw new TaskmasterError('forbidden', 'An administrator cannot disable their own account', 403);
     }
+    const connected = (await this.deps.presence.connections(userId).catch(() => [])).length;
     const { found, revokedSessions } = await this.deps.accounts.disableUser(userId, this.now());
     if (!found) throw notFound('User');
     await Promise.all(revokedSessions.map((sid) => this.deps.sessionEnded(userId, sid)));
-    const disconnected = await this.deps.presence.disconnectUser(userId, 'auth:expired', { reason: 'token-expired' });
+    // Closing the sessions closed their sockets; any socket left (no session id) is closed here.
+    const left = await this.deps.presence.disconnectUser(userId, 'auth:expired', { reason: 'token-expired' });
+    const disconnected = Math.max(connected, left);
     await this.audit(actor, 'user.disable', userId, { revokedSessions: revokedSessions.length, ...why(reason) });
     await this.deps.cache.invalidate(STATS_KEY);
     const user = await this.requireUser(userId);
