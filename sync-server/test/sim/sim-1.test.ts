@@ -1,3 +1,3 @@
 import { defineSeedSuite } from './seed-suite.js';
 
-defineSeedSuite('deterministic simulation, seeds 1-150', 1, 150);
+defineSeedSuite('deterministic simulation, seeds 1-150', 1, 150, { steps: 30 });

@@ -1,3 +1,3 @@
 import { defineSeedSuite } from './seed-suite.js';
 
-defineSeedSuite('deterministic simulation, seeds 151-300', 151, 150);
+defineSeedSuite('deterministic simulation, seeds 151-300', 151, 150, { steps: 30 });
