@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAccountStore } from '../../src/store/memory/memory-account-store.js';
 import { createMemoryDocumentStore } from '../../src/store/memory/memory-document-store.js';
+import { createMemoryStores } from '../../src/store/memory/memory-stores.js';
+import { startTestServer } from '../helpers/server.js';
 import { runAccountStoreContract } from './account-store.contract.js';
 import { realMerge, rows, taskDoc } from './doc-fixtures.js';
 import { runDocumentStoreContract } from './document-store.contract.js';
@@ -27,5 +29,31 @@ describe('memory stores for the deterministic simulation', () => {
     expect(ticks).toBe(0);
     clearImmediate(counting);
     expect(user).toMatchObject({ id: 'id-1', createdAt: 1000 });
+  });
+});
+
+describe('a real server on the memory stores', () => {
+  it('registers an account and stores a pushed document in memory, not in the data directory', async () => {
+    const stores = createMemoryStores();
+    const server = await startTestServer({ stores });
+    try {
+      const response = await fetch(`${server.url}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'memory@example.com', password: 'correct horse battery staple 42' }),
+      });
+      expect(response.status).toBe(201);
+      const user = await stores.accounts.findUserByEmail('memory@example.com');
+      expect(user).toBeDefined();
+      const pushed = await server.server.sync.push(user!.id, {
+        collection: 'tasks',
+        rows: [{ newDocumentState: { ...taskDoc('m1'), title: 'in memory' }, assumedMasterState: null }],
+      });
+      expect(pushed.conflicts).toEqual([]);
+      expect((await stores.documents.getDoc(user!.id, 'tasks', 'm1'))?.doc.title).toBe('in memory');
+      expect(server.store).toBe(stores.documents);
+    } finally {
+      await server.dispose();
+    }
   });
 });
