@@ -15,6 +15,16 @@ export interface MongoDocumentStoreDeps {
 const DOC_COLLECTIONS: readonly CollectionName[] = ['tasks', 'lists'];
 
 /**
+ * Reads for devices come from the primary and only see majority-committed writes: a change a device
+ * has pulled (and moved its checkpoint past) can then never be rolled back by a failover, which
+ * would let its sequence number be given to another change the device would never pull (R2).
+ */
+const MAJORITY_ON_PRIMARY = {
+  readPreference: ReadPreference.primary,
+  readConcern: { level: 'majority' as const },
+};
+
+/**
  * The DocumentStore on a MongoDB replica set. Rows live in one collection per synced collection
  * (`tasks`, `lists`), keyed by scope and id, with the owner in every row; each scope's sequence is a
  * counter document in `counters`. A push is one transaction (snapshot reads, majority commit) that
@@ -65,7 +75,7 @@ export function createMongoDocumentStore(deps: MongoDocumentStoreDeps): Document
     async pull<C extends CollectionName>(scope: string, collection: C, afterSeq: number, limit: number) {
       await open();
       const rows = await rowsOf(collection)
-        .find(docFilters.pullPage(scope, afterSeq), { readPreference: ReadPreference.primary })
+        .find(docFilters.pullPage(scope, afterSeq), MAJORITY_ON_PRIMARY)
         .sort({ seq: 1 })
         .limit(Math.max(1, Math.floor(limit)))
         .toArray();
@@ -130,17 +140,13 @@ export function createMongoDocumentStore(deps: MongoDocumentStoreDeps): Document
 
     async getDoc<C extends CollectionName>(scope: string, collection: C, id: string) {
       await open();
-      const row = await rowsOf(collection).findOne(docFilters.byId(scope, id), {
-        readPreference: ReadPreference.primary,
-      });
+      const row = await rowsOf(collection).findOne(docFilters.byId(scope, id), MAJORITY_ON_PRIMARY);
       return row ? { seq: row.seq, doc: row.doc as unknown as SyncDoc<C> } : undefined;
     },
 
     async currentSeq(scope, collection) {
       await open();
-      const counter = await counters.findOne(counterFilters.byId(scope, collection), {
-        readPreference: ReadPreference.primary,
-      });
+      const counter = await counters.findOne(counterFilters.byId(scope, collection), MAJORITY_ON_PRIMARY);
       return counter?.seq ?? 0;
     },
 

@@ -17,7 +17,7 @@ function indexMigration(id: string, description: string, indexes: Indexes): Migr
     id,
     description,
     async up(db) {
-      for (const [collection, specs] of Object.entries(indexes)) await db.collection(collection).createIndexes(specs);
+      for (const [collection, specs] of Object.entries(indexes)) await createIndexes(db, collection, specs);
     },
     async down(db) {
       for (const [collection, specs] of Object.entries(indexes)) {
@@ -25,6 +25,22 @@ function indexMigration(id: string, description: string, indexes: Indexes): Migr
       }
     },
   };
+}
+
+/**
+ * Several instances starting together build the same indexes: a build already running elsewhere
+ * (IndexBuildAlreadyInProgress) is waited for and retried; the finished index then exists.
+ */
+async function createIndexes(db: Db, collection: string, specs: IndexDescription[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.collection(collection).createIndexes(specs);
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 276 || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 function ignoreMissing(error: unknown): void {
