@@ -12,6 +12,9 @@ function sharedStore(): RevokedSessionStore & { keys: Map<string, number> } {
     async has(sid) {
       return keys.has(sid);
     },
+    async revokedAmong(sids) {
+      return sids.filter((sid) => keys.has(sid));
+    },
   };
 }
 
@@ -47,11 +50,24 @@ describe('SessionRevocations', () => {
     const errors: string[] = [];
     const revocations = new SessionRevocations({
       ttlMs: 60_000,
-      shared: { kind: 'down', add: async () => undefined, has: () => Promise.reject(new Error('redis down')) },
+      shared: {
+        kind: 'down',
+        add: async () => undefined,
+        has: () => Promise.reject(new Error('redis down')),
+        revokedAmong: () => Promise.reject(new Error('redis down')),
+      },
       onError: (_error, where) => errors.push(where),
     });
     expect(await revocations.isRevoked('s1')).toBe(true);
     expect(errors).toEqual(['session revocation check']);
+  });
+
+  it('[S1] a sweep learns revocations whose broadcast never arrived', async () => {
+    const shared = sharedStore();
+    await new SessionRevocations({ ttlMs: 60_000, shared }).revoke('lost');
+    const other = new SessionRevocations({ ttlMs: 60_000, shared });
+    expect(await other.sweep(['lost', 'live'])).toEqual(['lost']);
+    expect(other.isRevokedNow('lost')).toBe(true);
   });
 
   it('forgets a revocation once no access token carrying it can still be valid', async () => {

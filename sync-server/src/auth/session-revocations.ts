@@ -9,6 +9,8 @@ export interface RevokedSessionStore {
   readonly kind: string;
   add(sessionId: string, ttlMs: number): Promise<void>;
   has(sessionId: string): Promise<boolean>;
+  /** The revoked ones among `sessionIds`, in one round trip. */
+  revokedAmong(sessionIds: readonly string[]): Promise<string[]>;
 }
 
 /**
@@ -26,6 +28,13 @@ export function createRedisRevokedSessionStore(client: Redis, prefix = 'taskmast
     },
     async has(sessionId) {
       return (await client.exists(`${prefix}${sessionId}`)) === 1;
+    },
+    async revokedAmong(sessionIds) {
+      if (sessionIds.length === 0) return [];
+      const pipeline = client.pipeline();
+      for (const sid of sessionIds) pipeline.exists(`${prefix}${sid}`);
+      const results = (await pipeline.exec()) ?? [];
+      return sessionIds.filter((_, i) => results[i]?.[1] === 1);
     },
   };
 }
@@ -98,6 +107,23 @@ export class SessionRevocations {
       this.lastPrune = now;
       for (const [sid, until] of this.revoked) if (until <= now) this.revoked.delete(sid);
     }
+  }
+
+  /**
+   * Asks the shared store about `sessionIds` at once and remembers the revoked ones; returns them.
+   * The sweep of live connections uses it, so a revocation whose broadcast was lost (Redis pub/sub
+   * is at most once) still ends the session's sockets on this instance within one sweep.
+   */
+  async sweep(sessionIds: readonly string[]): Promise<string[]> {
+    const shared = this.options.shared;
+    const unknown = sessionIds.filter((sid) => !this.isRevokedNow(sid));
+    if (!shared || unknown.length === 0) return sessionIds.filter((sid) => this.isRevokedNow(sid));
+    try {
+      for (const sid of await shared.revokedAmong(unknown)) this.remember(sid);
+    } catch (error) {
+      this.options.onError?.(error, 'session revocation sweep');
+    }
+    return sessionIds.filter((sid) => this.isRevokedNow(sid));
   }
 
   /** Number of revocations held in memory (for tests and metrics). */

@@ -54,6 +54,8 @@ export interface ServerDeps {
   vitalsRateLimiter?: AuthRateLimiter;
   /** Revoked session ids shared by every instance (Redis when scaled); memory and the store otherwise. */
   revokedSessions?: RevokedSessionStore;
+  /** With `revokedSessions`: how often live connections are checked against it (default 10 s). */
+  revocationSweepMs?: number;
   /** Sync activity for the admin stats (Redis when scaled, so it is cluster-wide). */
   activity?: ActivityCounter;
   /** Cache of the admin stats (Redis when scaled). */
@@ -216,6 +218,26 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
   fanout.attach(io);
   const fanoutFailures = (fanout as Partial<{ droppedPublishes(): number }>).droppedPublishes;
   if (fanoutFailures) metrics.setFanoutFailureSource(() => fanoutFailures.call(fanout));
+  // Redis pub/sub is at most once: a revocation broadcast can be lost. A periodic sweep of this
+  // instance's live sessions against the shared store bounds how long such a socket survives.
+  let sweepTimer: NodeJS.Timeout | undefined;
+  if (deps.revokedSessions) {
+    sweepTimer = setInterval(() => {
+      const live = [...io.of('/').sockets.values()];
+      const sids = [...new Set(live.flatMap((s) => (s.data.sessionId ? [s.data.sessionId] : [])))];
+      void revocations.sweep(sids).then((revoked) => {
+        if (revoked.length === 0) return;
+        const ended = new Set(revoked);
+        for (const socket of live) {
+          if (!socket.data.sessionId || !ended.has(socket.data.sessionId) || !socket.connected) continue;
+          socket.emit('auth:expired', { reason: 'token-expired' });
+          socket.disconnect(true);
+        }
+        logger.info({ sessions: revoked.length }, 'revoked sessions found by the sweep disconnected');
+      });
+    }, deps.revocationSweepMs ?? 10_000);
+    sweepTimer.unref();
+  }
   // Revocations made on another instance: remembered here too, for the per-event check.
   (io.of('/') as unknown as { on(event: string, listener: (sid: unknown) => void): void }).on(
     SESSION_REVOKED_EVENT,
@@ -279,6 +301,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        clearInterval(sweepTimer);
         logger.info({ inFlight: sockets.inFlight() }, 'shutting down: draining in-flight pushes');
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
         await Promise.race([sockets.idle(), grace]);

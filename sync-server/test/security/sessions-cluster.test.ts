@@ -27,7 +27,7 @@ describe.skipIf(skip)('[S1] a session ends on every instance (two servers, one R
     const server = await startTestServer({
       dataDir: dir,
       fanout: createRedisFanout({ pub, sub, currentSeq: async () => 0 }),
-      deps: { revokedSessions: createRedisRevokedSessionStore(pub) },
+      deps: { revokedSessions: createRedisRevokedSessionStore(pub), revocationSweepMs: 100 },
     });
     servers.push(server);
     return server;
@@ -63,6 +63,20 @@ describe.skipIf(skip)('[S1] a session ends on every instance (two servers, one R
     await expect.poll(() => b.server.revocations.isRevokedNow(sid.sid)).toBe(true);
     expect(await emitRaw(laptopOnB, 'sync:pull', pull)).toMatchObject({ documents: [] });
     laptopOnB.disconnect();
+  });
+
+  it('[S1] a revocation whose broadcast was lost still closes the socket: the sweep reads Redis', async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    const user = await register(a.url);
+    const onB = await connectRaw(b.url, user.tokens.accessToken);
+    const closed = new Promise((resolve) => onB.once('disconnect', resolve));
+    const sid = (
+      JSON.parse(Buffer.from(user.tokens.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }
+    ).sid;
+    // Only the shared store learns of it: no server-side event, no cluster-wide disconnect.
+    await createRedisRevokedSessionStore(clients[0]!).add(sid, 60_000);
+    await closed;
+    expect(b.server.revocations.isRevokedNow(sid)).toBe(true);
   });
 
   it('[S1] an admin signing a device out on instance A ends it on instance B at once', async () => {
