@@ -18,6 +18,7 @@ function renderEditor(task = makeTask({ title: 'Bins', dueDate: '2026-12-07' }))
       onDelete={() => undefined}
       onClose={() => undefined}
       onDismissConflicts={() => undefined}
+      onRestoreConflict={async () => true}
       {...subtasks}
       onSkipOccurrence={onSkipOccurrence}
     />,
