@@ -98,6 +98,27 @@ describe('MongoStore start-up and filters: mongodb (emulated replica set)', () =
     },
   );
 
+  it('uses the database named in MONGODB_URI, and `taskmaster` when the URI names none', async () => {
+    const double = await shared.get();
+    const bare = double.uri.replace('/taskmaster?', '/?');
+    const stores = await openMongoStores({ uri: bare, ...TEST_POOL });
+    try {
+      await stores.accounts.createUser({ email: 'default-db@example.com', passwordHash: 'h', role: 'user' });
+    } finally {
+      await stores.close();
+    }
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(double.uri);
+    try {
+      expect(
+        await client.db('taskmaster').collection('users').countDocuments({ email: 'default-db@example.com' }),
+      ).toBe(1);
+      expect(await client.db('test').collection('users').countDocuments({})).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('no value from a request reaches a filter as an object: the builders refuse operator objects', async () => {
     const { stores, cleanup } = await freshMongoStores((await shared.get()).uri);
     try {

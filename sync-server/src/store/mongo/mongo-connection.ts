@@ -60,7 +60,8 @@ export async function connectMongo(options: MongoConnectionOptions): Promise<{ c
     }
     throw error;
   }
-  return { client, db: client.db(options.dbName) };
+  const inUri = /^mongodb(?:\+srv)?:\/\/[^/?]+\/([^?]+)/.exec(options.uri)?.[1];
+  return { client, db: client.db(options.dbName ?? (inUri ? decodeURIComponent(inUri) : 'taskmaster')) };
 }
 
 export type RetryReason = 'transient-transaction-error' | 'unknown-commit-result';
