@@ -33,6 +33,8 @@ export async function startServerProcess(
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
       // Several bench servers run at once: no fixed metrics port (it would be 127.0.0.1:9464 for each).
       METRICS_PORT: 'off',
+      // The connection benches hold hundreds of sockets per account; a real user has a few devices.
+      MAX_SOCKETS_PER_USER: '10000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
