@@ -1,6 +1,7 @@
 import { addRxPlugin, type RxStorage } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import { ALL_TASKS_QUERY } from './use-collections';
 import type { WritePath } from './write-path';
 
 let devModeReady: Promise<void> | undefined;
@@ -51,7 +52,7 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
       });
       // Run the list's first queries now: RxDB caches the query results, so the workspace's
       // subscriptions emit at once instead of waiting on IndexedDB again.
-      await Promise.all([db.tasks.find().exec(), db.lists.find().exec()]);
+      await Promise.all([db.tasks.find(ALL_TASKS_QUERY).exec(), db.lists.find().exec()]);
       let writePath: Promise<WritePath> | undefined;
       const writable = () => (writePath ??= import('./write-path').then((m) => m.openWritePath(db)));
       return { db, writable };

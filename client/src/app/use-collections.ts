@@ -1,9 +1,10 @@
-import { taskSchema, type Task, type TaskList } from '@taskmaster/shared-schema';
+import { listSchema, taskSchema, type Task, type TaskList } from '@taskmaster/shared-schema';
 import { useEffect, useMemo, useState } from 'react';
 import {
   getQueryMatcher,
   getSortComparator,
   type FilledMangoQuery,
+  type MangoQuery,
   type RxDocumentData,
   type RxJsonSchema,
 } from 'rxdb/plugins/core';
@@ -23,28 +24,43 @@ interface StoredDocument {
 }
 
 const plainByRevision = new WeakMap<object, object>();
+const TASK_KEYS = Object.keys(taskSchema.properties);
+const LIST_KEYS = Object.keys(listSchema.properties);
 
 /**
  * The document's fields (without RxDB's `_rev`, `_meta`, …) as a frozen object, made once per
  * revision: a query emission after one change re-reads one document, not all of them, and an
- * unchanged task keeps its identity, so memoized rows skip re-rendering. Nested values (tags,
- * clocks, conflicts) are shared with RxDB's copy, as `toJSON()` shares them, and are deep-frozen in
+ * unchanged task keeps its identity, so memoized rows skip re-rendering. Copying the schema's keys
+ * gives every task the same object shape (fast property access). Nested values (tags, clocks,
+ * conflicts) are shared with RxDB's copy, as `toJSON()` shares them, and are deep-frozen in
  * development builds by RxDB's dev-mode: nothing in the UI may mutate a task; the top level is
  * frozen here in every build so that a mutation fails the same way in production as in development.
  */
-export function plainDocument<T>(doc: StoredDocument): T {
-  const data = doc._data;
+export function plainDocument<T>(doc: StoredDocument, keys: readonly string[] = TASK_KEYS): T {
+  const data = doc._data as Record<string, unknown>;
   let plain = plainByRevision.get(data);
   if (!plain) {
     const copy: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(data)) if (!key.startsWith('_')) copy[key] = value;
+    for (const key of keys) if (data[key] !== undefined) copy[key] = data[key];
     plain = Object.freeze(copy);
     plainByRevision.set(data, plain);
   }
   return plain as T;
 }
 
-const plainDocuments = <T>(docs: readonly StoredDocument[]): T[] => docs.map((doc) => plainDocument<T>(doc));
+const plainDocuments = <T>(docs: readonly StoredDocument[], keys?: readonly string[]): T[] =>
+  docs.map((doc) => plainDocument<T>(doc, keys));
+
+/**
+ * Every task, in the manual order: the default view's query, so at start-up the database reads the
+ * tasks once for both the sidebar's counts and the list (RxDB shares identical queries).
+ */
+export const ALL_TASKS_QUERY: MangoQuery<Task> = viewQuery({
+  scope: { kind: 'all' },
+  status: 'all',
+  sort: 'manual',
+  today: '',
+});
 
 /**
  * Reactive queries over the local database: the UI reads only IndexedDB, never the network, and
@@ -60,12 +76,12 @@ export function useCollections(db: TaskmasterDatabase | null): LocalData {
     const emit = () => {
       if (tasks && lists) setData({ tasks, lists, ready: true });
     };
-    const a = db.tasks.find().$.subscribe((docs) => {
+    const a = db.tasks.find(ALL_TASKS_QUERY).$.subscribe((docs) => {
       tasks = plainDocuments<Task>(docs);
       emit();
     });
     const b = db.lists.find().$.subscribe((docs) => {
-      lists = plainDocuments<TaskList>(docs);
+      lists = plainDocuments<TaskList>(docs, LIST_KEYS);
       emit();
     });
     return () => {
@@ -100,6 +116,7 @@ interface ViewResult {
 export function useTaskView(
   db: TaskmasterDatabase | null | undefined,
   query: TaskQuery,
+  /** Every task; with a database, as {@link useCollections} gives them (in {@link ALL_TASKS_QUERY}'s order). */
   all: readonly Task[],
 ): readonly Task[] {
   const { scope, status, sort, today, search } = query;
@@ -117,11 +134,13 @@ export function useTaskView(
   const arranged = useMemo(() => (fresh ? arrangeView(fresh, sort) : null), [fresh, sort]);
   // Only computed while the query has not answered: `all` changes on every write, `arranged` then not.
   const fallbackSource = arranged ? null : all;
-  const fallback = useMemo(
-    () =>
-      fallbackSource ? arrangeView(runInMemory(fallbackSource, viewQuery({ scope, status, sort, today })), sort) : null,
-    [fallbackSource, key],
-  );
+  const fallback = useMemo(() => {
+    if (!fallbackSource) return null;
+    // `all` is already in this view's order (it is the same query): no second sort at start-up.
+    const isAll = Boolean(db) && scope.kind === 'all' && status === 'all' && sort === 'manual';
+    const sorted = isAll ? fallbackSource : runInMemory(fallbackSource, viewQuery({ scope, status, sort, today }));
+    return arrangeView(sorted, sort);
+  }, [fallbackSource, key]);
   const view = arranged ?? fallback ?? [];
   return useMemo(() => (search.trim() === '' ? view : view.filter((t) => matchesSearch(t, search))), [view, search]);
 }
