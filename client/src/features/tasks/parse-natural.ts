@@ -32,7 +32,7 @@ export type NaturalParser = (input: string, options: NaturalOptions) => QuickAdd
 const TIME_IN_TEXT =
   /(?:\b(?:at|@)\s*)?\b(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)(?![\w:])|\bat\s+\d{1,2}\b/i;
 /** Single words chrono reads as dates that are far more often ordinary words in a title. */
-const TOO_AMBIGUOUS = /^(?:sun|sat|wed|mar|may|jun|jan|aug|oct|dec|second|now)$/i;
+const TOO_AMBIGUOUS = /^(?:sun|sat|wed|mar|may|jun|jan|aug|oct|dec|second|now|weekend|the weekend)$/i;
 
 function masked(text: string, spans: readonly { start: number; end: number }[]): string {
   let out = text;
