@@ -6,12 +6,18 @@ import { TaskAppHarness } from '../../test/support/test-harness';
 const flush = () => act(async () => {});
 const hasTask = (title: string) => screen.queryByRole('checkbox', { name: title }) !== null;
 
-/** Selects the first task with J, once the lazily loaded key bindings answer. */
+/** Selects the first task with J, once the lazily loaded key bindings answer (N, which is idempotent, tells). */
 async function selectFirst() {
-  await waitFor(() => {
-    fireEvent.keyDown(document.body, { key: 'j' });
-    expect(document.activeElement).toBe(screen.getByRole('checkbox', { name: 'First' }));
-  });
+  await waitFor(
+    () => {
+      fireEvent.keyDown(document.body, { key: 'n' });
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'New task' }));
+    },
+    { timeout: 4_000 },
+  );
+  (document.activeElement as HTMLElement).blur();
+  fireEvent.keyDown(document.body, { key: 'j' });
+  expect(document.activeElement).toBe(screen.getByRole('checkbox', { name: 'First' }));
 }
 
 describe('Backspace and Delete outside text fields', () => {
