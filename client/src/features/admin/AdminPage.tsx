@@ -1,13 +1,8 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { createAdminApi, type AdminApi, type AdminUser, type AuditEntry, type Page, type Stats } from './admin-api';
+import { errorText, formatTime } from './admin-format';
 import { UserDetailView } from './UserDetailView';
 import './admin.css';
-
-export const formatTime = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong.';
-}
 
 /**
  * The operator plane in the PWA, for admins only (`#/admin`): stats, a users table with search,

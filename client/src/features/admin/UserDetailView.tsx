@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminApi, UserDetail } from './admin-api';
-import { errorText, formatTime } from './AdminPage';
+import { errorText, formatTime } from './admin-format';
 
 interface Props {
   api: AdminApi;
