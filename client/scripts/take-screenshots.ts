@@ -1,7 +1,7 @@
 /**
  * Takes the README screenshots from the real app: `npx tsx client/scripts/take-screenshots.ts`.
  * Starts a sync server serving the production build, drives two devices in headless Chromium, and
- * writes client/docs/screenshots/{task-list,offline,conflict}.png.
+ * writes client/docs/screenshots/{task-list,quick-add,upcoming,offline,conflict}.png.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -72,6 +72,42 @@ try {
   await Promise.all([waitForSyncStatus(a, 'idle'), waitForSyncStatus(b, 'idle')]);
   await a.mouse.move(0, 0);
   await a.screenshot({ path: out('task-list.png') });
+
+  // Quick add with its preview, then the Upcoming view with repeats and subtask progress.
+  const box = a.getByRole('textbox', { name: 'New task' });
+  await box.click();
+  await box.fill('Pay rent tomorrow at 9am every month !high #home');
+  await a.getByRole('group', { name: 'Will be added as' }).getByRole('button', { name: 'Remove #home' }).waitFor();
+  await a.screenshot({ path: out('quick-add.png'), clip: { x: 0, y: 0, width: 1280, height: 380 } });
+  await box.press('Enter');
+  await taskItem(a, 'Pay rent').waitFor();
+  for (const line of [
+    'Standup weekdays at 9:15',
+    'Water the plants every 3 days',
+    'Dentist in 3 days at 4pm',
+    'Pack for the trip in 5 days',
+  ]) {
+    await box.fill(line);
+    await box.press('Enter');
+    await a.waitForFunction(
+      (text) => (document.querySelector('input[aria-label="New task"]') as HTMLInputElement).value !== text,
+      line,
+    );
+  }
+  await editTask(a, 'Pack for the trip', async (editor) => {
+    for (const title of ['Passport', 'Charger', 'Hiking boots']) {
+      await editor.getByRole('textbox', { name: 'Add subtask' }).fill(title);
+      await editor.getByRole('textbox', { name: 'Add subtask' }).press('Enter');
+      await editor.getByRole('checkbox', { name: title }).waitFor();
+    }
+    await editor.getByRole('checkbox', { name: 'Passport' }).check();
+  });
+  await a.getByRole('link', { name: 'Upcoming' }).click();
+  await a.getByRole('heading', { name: 'Upcoming' }).waitFor();
+  await taskItem(a, 'Pack for the trip').getByText('1 of 3 subtasks done').waitFor();
+  await a.mouse.move(0, 0);
+  await a.screenshot({ path: out('upcoming.png') });
+  await a.getByRole('link', { name: /All tasks/ }).click();
 
   // Both devices edit the same title offline: one value wins everywhere, the other is shown, not lost.
   await Promise.all([laptop.setOffline(true), phone.setOffline(true)]);

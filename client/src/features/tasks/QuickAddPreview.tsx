@@ -36,7 +36,9 @@ export function QuickAddPreview({ result, onRemove, insist = false }: QuickAddPr
         {result.chips.map((chip) => (
           <span key={`${chip.key}@${chip.start}`} className={`qa-chip qa-chip--${chip.kind}`}>
             <span className="qa-chip__kind">{KIND_LABEL[chip.kind]}</span>
-            <span className="qa-chip__label">{chip.label}</span>
+            <span className="qa-chip__label">
+              {chip.kind === 'priority' ? chip.label.replace(/ priority$/, '') : chip.label}
+            </span>
             <button
               type="button"
               className="qa-chip__remove"

@@ -56,7 +56,7 @@ export function UpcomingView({
             {group.tasks.length === 0 ? (
               <p className="upcoming__empty muted">Nothing planned</p>
             ) : (
-              <ul className="task-list" aria-label={title}>
+              <ul className="tasks" aria-label={title}>
                 {group.tasks.map((task, index) => (
                   <TaskItem
                     key={task.id}
