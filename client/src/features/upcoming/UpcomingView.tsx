@@ -49,10 +49,10 @@ export function UpcomingView({
             className={`upcoming__day${group.day ? '' : ' upcoming__day--overdue'}`}
             aria-labelledby={headingId}
           >
-            <h3 id={headingId} className="upcoming__heading">
+            <h2 id={headingId} className="upcoming__heading">
               {title}
               {group.tasks.length > 0 && <span className="upcoming__count">{group.tasks.length}</span>}
-            </h3>
+            </h2>
             {group.tasks.length === 0 ? (
               <p className="upcoming__empty muted">Nothing planned</p>
             ) : (
