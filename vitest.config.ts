@@ -47,7 +47,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'client',
-          include: ['client/src/**/*.test.{ts,tsx}'],
+          include: ['client/src/**/*.test.{ts,tsx}', 'client/test/*.test.ts'],
           environment: 'jsdom',
         },
       },

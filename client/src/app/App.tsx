@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useState } from 'react';
 import type { Session } from '@taskmaster/sync-client/session';
-import { lazyComponent } from './lazy-component';
+import { lazyComponent } from '../ui/lazy-component';
 import { useSessionUser } from './use-session-user';
 import { Workspace } from './Workspace';
 

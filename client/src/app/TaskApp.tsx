@@ -10,7 +10,7 @@ import { Toolbar } from '../features/tasks/Toolbar';
 import { collectTags, countOpen, localDay, type Scope } from '../features/tasks/task-query';
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
-import { lazyComponent } from './lazy-component';
+import { lazyComponent } from '../ui/lazy-component';
 import { useScope, useViewPrefs } from './route';
 import type { TaskActions } from './task-actions';
 import { useTaskView } from './use-collections';

@@ -21,9 +21,9 @@ import {
   type TaskmasterDatabase,
 } from '@taskmaster/sync-client/db';
 
-import type { ListFields, TaskFields, TaskPatch } from './task-patch';
+import type { ListFields, TaskFields, TaskPatch } from '@taskmaster/sync-client/db';
 
-export { completionPatch, type ListFields, type TaskFields, type TaskPatch } from './task-patch';
+export { completionPatch, type ListFields, type TaskFields, type TaskPatch } from '@taskmaster/sync-client/db';
 
 /**
  * Everything the UI may change. Each call goes through the db helpers, which stamp a fresh hybrid

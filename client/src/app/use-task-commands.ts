@@ -4,7 +4,7 @@ import type { ParsedQuickAdd } from '../features/tasks/parse-quick-add';
 import { orderForMove, orderForTop } from '../features/tasks/ordering';
 import type { Scope } from '../features/tasks/task-query';
 import type { TaskActions } from './task-actions';
-import { completionPatch, type TaskPatch } from './task-patch';
+import { completionPatch, type TaskPatch } from '@taskmaster/sync-client/db';
 
 export interface UndoEntry {
   task: Task;

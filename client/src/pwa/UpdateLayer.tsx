@@ -1,5 +1,5 @@
 import { Suspense, useSyncExternalStore } from 'react';
-import { lazyComponent } from '../app/lazy-component';
+import { lazyComponent } from '../ui/lazy-component';
 import { updateStore } from './update-store';
 
 const UpdatePrompt = lazyComponent(() => import('./UpdatePrompt').then((m) => m.UpdatePrompt));

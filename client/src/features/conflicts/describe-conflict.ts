@@ -1,5 +1,5 @@
 import { decodeHlc, TASK_MERGE_FIELDS, type ConflictRecord } from '@taskmaster/shared-schema';
-import type { TaskPatch } from '../../app/task-actions';
+import type { TaskPatch } from '@taskmaster/sync-client/db';
 
 const FIELD_LABELS: Record<string, string> = {
   title: 'Title',

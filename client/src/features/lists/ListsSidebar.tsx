@@ -1,6 +1,6 @@
 import type { TaskList } from '@taskmaster/shared-schema';
 import { Suspense, type ReactNode } from 'react';
-import { lazyComponent } from '../../app/lazy-component';
+import { lazyComponent } from '../../ui/lazy-component';
 import { sameScope, scopeHref } from '../../app/route';
 import type { Scope } from '../tasks/task-query';
 import type { ListEdit } from './ListDialogs';

@@ -6,7 +6,7 @@ import {
   type TaskList,
 } from '@taskmaster/shared-schema';
 import { useEffect, useId, useRef } from 'react';
-import { completionPatch, type TaskPatch } from '../../app/task-actions';
+import { completionPatch, type TaskPatch } from '@taskmaster/sync-client/db';
 import { ConflictNotice } from '../conflicts/ConflictNotice';
 import { restorePatch } from '../conflicts/describe-conflict';
 import { addDays, PRIORITY_LABEL } from './format';

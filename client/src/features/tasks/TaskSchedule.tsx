@@ -1,6 +1,6 @@
 import type { Task } from '@taskmaster/shared-schema';
 import { useId, useState } from 'react';
-import type { TaskPatch } from '../../app/task-actions';
+import type { TaskPatch } from '@taskmaster/sync-client/db';
 import { describeRepeat, WEEKDAY_CODES } from './recurrence-phrase';
 import './editor-depth.css';
 

@@ -5,6 +5,7 @@ export * from './device-clock.js';
 export * from './import-writes.js';
 export * from './list-writes.js';
 export * from './mutations.js';
+export * from './patches.js';
 export * from './pending.js';
 export * from './repeat-writes.js';
 export * from './subtask-writes.js';

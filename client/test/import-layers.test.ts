@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const SRC = dirname(fileURLToPath(import.meta.url));
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const madgeBin = join(dirname(createRequire(import.meta.url).resolve('madge/package.json')), 'bin', 'cli.js');
 
 describe('client import graph', () => {

@@ -1,11 +1,13 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
+import type { TaskPatch } from './mutations.js';
 
+/** The fields a new task may be given (`createTask`'s input besides the title and id). */
 export type TaskFields = Pick<
   Task,
   'title' | 'notes' | 'status' | 'priority' | 'dueDate' | 'tags' | 'listId' | 'order' | 'completedAt'
 > &
   Partial<Pick<Task, 'dueTime' | 'startDate' | 'repeat' | 'reminder' | 'reminderFiredAt'>>;
-export type TaskPatch = Partial<TaskFields>;
+/** The fields a new list may be given. */
 export type ListFields = Pick<TaskList, 'name' | 'color' | 'order' | 'archived'> & Partial<Pick<TaskList, 'icon'>>;
 
 /** Patch that marks a task done or open again, keeping `completedAt` consistent with `status`. */
