@@ -46,7 +46,32 @@ describe('SessionRevocations', () => {
     expect(await revocations.isRevoked('live')).toBe(false);
   });
 
-  it('[S1] fails closed when the shared store cannot answer', async () => {
+  it('[S1] with Redis down, the account store answers, and a revocation is still recorded', async () => {
+    const errors: string[] = [];
+    const down = {
+      kind: 'down',
+      add: () => Promise.reject(new Error('redis down')),
+      has: () => Promise.reject(new Error('redis down')),
+      revokedAmong: () => Promise.reject(new Error('redis down')),
+    };
+    const revocations = new SessionRevocations({
+      ttlMs: 60_000,
+      shared: down,
+      lookup: async (sid) => sid === 'old',
+      onError: (_error, where) => errors.push(where),
+    });
+    expect(await revocations.isRevoked('live')).toBe(false);
+    expect(await revocations.isRevoked('old')).toBe(true);
+    await revocations.revoke('new');
+    expect(revocations.isRevokedNow('new')).toBe(true);
+    expect(errors).toEqual([
+      'shared session revocation check',
+      'shared session revocation check',
+      'shared session revocation write',
+    ]);
+  });
+
+  it('[S1] fails closed when nothing can answer', async () => {
     const errors: string[] = [];
     const revocations = new SessionRevocations({
       ttlMs: 60_000,
@@ -59,7 +84,7 @@ describe('SessionRevocations', () => {
       onError: (_error, where) => errors.push(where),
     });
     expect(await revocations.isRevoked('s1')).toBe(true);
-    expect(errors).toEqual(['session revocation check']);
+    expect(errors).toEqual(['shared session revocation check']);
   });
 
   it('[S1] a sweep learns revocations whose broadcast never arrived', async () => {

@@ -81,22 +81,44 @@ export class SessionRevocations {
     if (sessionId === undefined) return false;
     if (this.isRevokedNow(sessionId)) return true;
     const { shared, lookup } = this.options;
-    try {
-      if ((shared && (await shared.has(sessionId))) || (lookup && (await lookup(sessionId)))) {
-        this.remember(sessionId);
+    let unanswered = false;
+    if (shared) {
+      try {
+        if (await shared.has(sessionId)) return this.remembered(sessionId);
+      } catch (error) {
+        // Redis down: the account store still knows (it is where revocations are written first).
+        this.options.onError?.(error, 'shared session revocation check');
+        unanswered = true;
+      }
+    }
+    if (lookup) {
+      try {
+        return (await lookup(sessionId)) ? this.remembered(sessionId) : false;
+      } catch (error) {
+        this.options.onError?.(error, 'session revocation lookup');
         return true;
       }
-    } catch (error) {
-      this.options.onError?.(error, 'session revocation check');
-      return true;
     }
-    return false;
+    return unanswered;
   }
 
-  /** Records a revocation made on this instance (memory now, shared store before resolving). */
+  /**
+   * Records a revocation made on this instance: in memory at once, then in the shared store. A
+   * shared store that cannot be reached is logged, not thrown: the revocation is already durable
+   * in the account store, which every handshake consults when Redis cannot answer.
+   */
   async revoke(sessionId: string): Promise<void> {
     this.remember(sessionId);
-    await this.options.shared?.add(sessionId, this.options.ttlMs);
+    try {
+      await this.options.shared?.add(sessionId, this.options.ttlMs);
+    } catch (error) {
+      this.options.onError?.(error, 'shared session revocation write');
+    }
+  }
+
+  private remembered(sessionId: string): true {
+    this.remember(sessionId);
+    return true;
   }
 
   /** Records a revocation in this instance's memory only. */

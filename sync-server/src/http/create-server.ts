@@ -107,7 +107,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
     shared: deps.revokedSessions,
     lookup: (sessionId) => accounts.isSessionRevoked(sessionId),
     now: deps.now,
-    onError: (err, where) => logger.error({ err }, `${where} failed; refusing the session`),
+    onError: (err, where) => logger.warn({ err }, `${where} failed`),
   });
   // Assigned below once the Socket.IO server exists; revocations only happen on later requests.
   let closeSession: (session: { userId: string; sessionId: string }) => Promise<void> = async () => undefined;
