@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
@@ -13,6 +14,16 @@ import {
   waitForServiceWorker,
   waitForSyncStatus,
 } from './support/browser.js';
+
+/** axe-core's WCAG 2.x A/AA rules and best practices: serious and critical findings. */
+async function seriousFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const box = (page: Page) => page.getByRole('textbox', { name: 'New task' });
 const preview = (page: Page) => page.getByRole('group', { name: 'Will be added as' });
@@ -233,5 +244,41 @@ describe.skipIf(!hasChromium)('e2e: task depth (quick add preview, repeats, subt
     await page.getByRole('link', { name: /Shopping/ }).click();
     await page.getByRole('heading', { name: 'Shopping' }).waitFor();
     await taskItem(page, 'Buy eggs').waitFor();
+  });
+
+  it('axe: the quick-add preview, Upcoming, the editor schedule and checklist, and the list dialogs have no serious or critical findings', async () => {
+    const { page } = await device(uniqueEmail('axe-depth'), { signUp: true });
+    const newList = page.getByRole('textbox', { name: 'New list' });
+    await newList.fill('Home');
+    await newList.press('Enter');
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await box(page).click();
+    await box(page).fill('Pay rent tomorrow at 9am every month !high #bills @home');
+    await preview(page).getByRole('button', { name: 'Remove #bills' }).waitFor();
+    expect(await seriousFindings(page)).toEqual([]);
+    await box(page).press('Enter');
+    await taskItem(page, 'Pay rent').waitFor();
+
+    const panel = await openEditor(page, 'Pay rent');
+    await panel.getByRole('textbox', { name: 'Add subtask' }).fill('Transfer');
+    await panel.getByRole('textbox', { name: 'Add subtask' }).press('Enter');
+    await panel.getByRole('checkbox', { name: 'Transfer' }).waitFor();
+    await panel.getByRole('combobox', { name: 'Remind me' }).selectOption('before:15');
+    expect(await seriousFindings(page)).toEqual([]);
+    await panel.getByRole('button', { name: 'Close editor' }).click();
+
+    await page.getByRole('link', { name: 'Upcoming' }).click();
+    await page.getByRole('heading', { name: /^Tomorrow/ }).waitFor();
+    expect(await seriousFindings(page)).toEqual([]);
+
+    await page.getByRole('link', { name: /Home/ }).hover();
+    await page.getByRole('button', { name: 'Rename list Home' }).click();
+    await page.getByRole('dialog', { name: 'Rename list' }).waitFor();
+    expect(await seriousFindings(page)).toEqual([]);
+    await page.getByRole('dialog', { name: 'Rename list' }).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('link', { name: /Home/ }).hover();
+    await page.getByRole('button', { name: 'Delete list Home' }).click();
+    await page.getByRole('dialog', { name: 'Delete list' }).waitFor();
+    expect(await seriousFindings(page)).toEqual([]);
   });
 });
