@@ -1,7 +1,7 @@
 import type { TaskList } from '@taskmaster/shared-schema';
 import { Suspense, type ReactNode } from 'react';
 import { lazyComponent } from '../../ui/lazy-component';
-import { sameScope, scopeHref } from '../../app/route';
+import { sameScope, scopeHref } from '../tasks/scope-href';
 import type { Scope } from '../tasks/task-query';
 import type { ListEdit } from './ListDialogs';
 import { Icon } from '../../ui/Icon';

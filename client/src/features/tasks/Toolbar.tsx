@@ -1,4 +1,4 @@
-import type { ViewPrefs } from '../../app/route';
+import type { ViewPrefs } from './scope-href';
 import type { SortKey, StatusFilter } from './task-query';
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
