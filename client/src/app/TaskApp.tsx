@@ -1,5 +1,5 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
-import type { DeletedList, TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import type { DeletedList, TaskActions, TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
 import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
@@ -12,7 +12,6 @@ import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from '../ui/lazy-component';
 import { useScope, useViewPrefs } from './route';
-import type { TaskActions } from './task-actions';
 import { useTaskView } from './use-collections';
 import { useTaskCommands } from './use-task-commands';
 
@@ -80,7 +79,14 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
   );
   const visible = useTaskView(
     db,
-    { scope, status: prefs.status, sort: prefs.sort, search: deferredSearch, today },
+    // Upcoming reads by day: its rows (and J/K) follow the due date whatever the list's sort.
+    {
+      scope,
+      status: prefs.status,
+      sort: scope.kind === 'upcoming' ? 'due' : prefs.sort,
+      search: deferredSearch,
+      today,
+    },
     tasks,
   );
   const counts = useMemo(() => countOpen(tasks, today), [tasks, today]);
