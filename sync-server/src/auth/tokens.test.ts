@@ -49,6 +49,22 @@ describe('access tokens', () => {
     await expectReason(tokens.verifyAccessToken(token), 'token-expired');
   });
 
+  it('a token verified before still expires on time, and its claims are a fresh copy each time', async () => {
+    let now = T0;
+    const tokens = service(() => now);
+    const { token } = await tokens.signAccessToken({ id: 'user-1', role: 'user', sessionId: 's1' });
+    const first = await tokens.verifyAccessToken(token);
+    (first as { lastSyncAt?: number }).lastSyncAt = 1;
+    expect(await tokens.verifyAccessToken(token)).toEqual({
+      userId: 'user-1',
+      role: 'user',
+      sessionId: 's1',
+      expiresAt: T0 + 900_000,
+    });
+    now = T0 + 900_000 + 10_000;
+    await expectReason(tokens.verifyAccessToken(token), 'token-expired');
+  });
+
   it('rejects alg "none" (unsecured) tokens', async () => {
     const nowSeconds = Math.floor(T0 / 1000);
     const unsecured = new UnsecuredJWT({ role: 'admin' })
