@@ -1,9 +1,9 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { deferredTaskActions } from '@taskmaster/sync-client/db';
 import type { Session } from '@taskmaster/sync-client/session';
 import { updateStore } from '../pwa/update-store';
 import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
-import { deferredTaskActions } from './deferred-actions';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
 import { useSync } from './use-sync';

@@ -1,8 +1,12 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTaskmasterDatabase, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { createTaskActions } from './task-actions';
+import {
+  createTaskActions,
+  createTaskmasterDatabase,
+  getDeviceClock,
+  type TaskmasterDatabase,
+} from '@taskmaster/sync-client/db';
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
 

@@ -3,8 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ParsedQuickAdd } from '../features/tasks/parse-quick-add';
 import { orderForMove, orderForTop } from '../features/tasks/ordering';
 import type { Scope } from '../features/tasks/task-query';
-import type { TaskActions } from './task-actions';
-import { completionPatch, type TaskPatch } from '@taskmaster/sync-client/db';
+import { completionPatch, type TaskActions, type TaskPatch } from '@taskmaster/sync-client/db';
 
 export interface UndoEntry {
   task: Task;

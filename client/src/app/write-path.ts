@@ -1,8 +1,13 @@
 import type { HybridLogicalClock } from '@taskmaster/shared-schema';
 import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
-import { enableLocalDocuments, getDeviceClock, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { createTaskActions, type TaskActions } from './task-actions';
+import {
+  createTaskActions,
+  enableLocalDocuments,
+  getDeviceClock,
+  type TaskActions,
+  type TaskmasterDatabase,
+} from '@taskmaster/sync-client/db';
 
 export interface WritePath {
   clock: HybridLogicalClock;

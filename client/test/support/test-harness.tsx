@@ -2,7 +2,7 @@ import type { Task, TaskList } from '@taskmaster/shared-schema';
 import { useMemo, useState } from 'react';
 import type { SyncView } from '../../src/features/sync/SyncIndicator';
 import { makeTask } from './test-fixtures';
-import type { TaskActions } from '../../src/app/task-actions';
+import type { TaskActions } from '@taskmaster/sync-client/db';
 import { TaskApp } from '../../src/app/TaskApp';
 
 let subtaskIds = 0;

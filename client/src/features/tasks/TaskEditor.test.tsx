@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTask } from '../../../test/support/test-fixtures';
-import type { TaskPatch } from '../../app/task-actions';
+import type { TaskPatch } from '@taskmaster/sync-client/db';
 import { TaskEditor } from './TaskEditor';
 
 /** Writes the test commits (true), fails (false) or leaves in flight, one by one. */

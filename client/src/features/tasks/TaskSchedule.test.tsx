@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTask } from '../../../test/support/test-fixtures';
-import type { TaskPatch } from '../../app/task-actions';
+import type { TaskPatch } from '@taskmaster/sync-client/db';
 import { TaskEditor } from './TaskEditor';
 
 function renderEditor(task = makeTask({ title: 'Bins', dueDate: '2026-12-07' })) {

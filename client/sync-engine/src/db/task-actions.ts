@@ -1,29 +1,22 @@
-import type { ConflictRecord, HybridLogicalClock, Task } from '@taskmaster/shared-schema';
-import type { Subtask } from '@taskmaster/shared-schema';
+import type { ConflictRecord, HybridLogicalClock, Subtask, Task } from '@taskmaster/shared-schema';
+import { restoreConflict } from './conflict-writes.js';
+import type { TaskmasterDatabase } from './database.js';
+import { deleteListToInbox, undoDeleteList, type DeletedList } from './list-writes.js';
 import {
-  addSubtask,
   createList,
   createTask,
   deleteList,
-  deleteListToInbox,
   deleteTask,
   dismissConflicts,
-  flushPending,
-  removeSubtask,
-  restoreConflict,
   restoreTask,
-  skipOccurrence,
-  undoDeleteList,
   updateList,
-  updateSubtask,
   updateTask,
-  type DeletedList,
-  type TaskmasterDatabase,
-} from '@taskmaster/sync-client/db';
-
-import type { ListFields, TaskFields, TaskPatch } from '@taskmaster/sync-client/db';
-
-export { completionPatch, type ListFields, type TaskFields, type TaskPatch } from '@taskmaster/sync-client/db';
+  type TaskPatch,
+} from './mutations.js';
+import type { ListFields, TaskFields } from './patches.js';
+import { flushPending } from './pending.js';
+import { skipOccurrence } from './repeat-writes.js';
+import { addSubtask, removeSubtask, updateSubtask } from './subtask-writes.js';
 
 /**
  * Everything the UI may change. Each call goes through the db helpers, which stamp a fresh hybrid

@@ -1,4 +1,4 @@
-import type { TaskActions } from './task-actions';
+import type { TaskActions } from './task-actions.js';
 
 const ACTIONS = [
   'addTask',
