@@ -1,5 +1,4 @@
 import { RRuleTemporal } from 'rrule-temporal';
-import { Temporal } from 'temporal-polyfill';
 
 /**
  * Recurrence of repeating tasks. A task's `repeat` is an RRULE (RFC 5545) without DTSTART; its due
@@ -7,6 +6,7 @@ import { Temporal } from 'temporal-polyfill';
  * day at 09:00" stays at 09:00 across a DST change, and a calendar day is never shifted by a zone.
  * `occurrenceInstant` turns a wall-clock occurrence into an instant in the user's zone (for
  * reminders), resolving a time that a DST jump skips the way calendars do (02:30 → 03:30).
+ * Zone arithmetic uses `Intl` (rrule-temporal brings its own Temporal; no second polyfill is loaded).
  */
 
 export interface Occurrence {
@@ -16,10 +16,25 @@ export interface Occurrence {
   time: string;
 }
 
+const DAY_MS = 86_400_000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function utcOf(day: string, time = ''): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = (time || '00:00').split(':').map(Number) as [number, number];
+  return Date.UTC(y, m - 1, d, hh, mm);
+}
+
+const dayOfUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 /** The rule as RRuleTemporal reads it, anchored at `start` on a floating (UTC) wall clock. */
 function ruleFrom(rrule: string, start: Occurrence): RRuleTemporal {
-  const dtstart = Temporal.PlainDateTime.from(`${start.date}T${start.time || '00:00'}`).toZonedDateTime('UTC');
-  return new RRuleTemporal({ rruleString: rrule.replace(/^RRULE:/i, ''), dtstart, maxIterations: 2_000 });
+  const at = new Date(utcOf(start.date, start.time));
+  const dtstart = `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}T${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}00`;
+  return new RRuleTemporal({
+    rruleString: `DTSTART;TZID=UTC:${dtstart}\nRRULE:${rrule.replace(/^RRULE:/i, '')}`,
+    maxIterations: 2_000,
+  });
 }
 
 const dayOf = (zoned: { toPlainDate(): { toString(): string } }) => zoned.toPlainDate().toString();
@@ -42,12 +57,8 @@ export function isValidRepeat(rrule: string): boolean {
  */
 export function nextOccurrence(rrule: string, current: Occurrence): Occurrence | null {
   try {
-    const rule = ruleFrom(rrule, current);
-    const endOfDay = Temporal.PlainDate.from(current.date)
-      .add({ days: 1 })
-      .toZonedDateTime({ timeZone: 'UTC' })
-      .subtract({ nanoseconds: 1 });
-    const next = rule.next(endOfDay, false);
+    const endOfDay = new Date(utcOf(current.date) + DAY_MS - 1);
+    const next = ruleFrom(rrule, current).next(endOfDay, false);
     return next ? { date: dayOf(next), time: current.time } : null;
   } catch {
     return null;
@@ -63,11 +74,8 @@ export function occurrencesBetween(
   limit = 60,
 ): Occurrence[] {
   try {
-    const rule = ruleFrom(rrule, current);
-    const after = Temporal.PlainDate.from(from).toZonedDateTime({ timeZone: 'UTC' });
-    const before = Temporal.PlainDate.from(to).add({ days: 1 }).toZonedDateTime({ timeZone: 'UTC' });
-    return rule
-      .between(after, before.subtract({ nanoseconds: 1 }), true)
+    return ruleFrom(rrule, current)
+      .between(new Date(utcOf(from)), new Date(utcOf(to) + DAY_MS - 1), true)
       .slice(0, limit)
       .map((z) => ({ date: dayOf(z), time: current.time }));
   } catch {
@@ -77,28 +85,59 @@ export function occurrencesBetween(
 
 /** Whole days from `a` to `b` (both `YYYY-MM-DD`). */
 export function daysBetween(a: string, b: string): number {
-  return Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: 'days' }).days;
+  return Math.round((utcOf(b) - utcOf(a)) / DAY_MS);
 }
 
 export function addDays(day: string, days: number): string {
-  return Temporal.PlainDate.from(day).add({ days }).toString();
+  return dayOfUtc(utcOf(day) + days * DAY_MS);
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock of `instant` in `timeZone`, as epoch ms of that wall clock read as UTC. */
+function wallMs(instant: number, timeZone: string): number {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(instant)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, (p.hour ?? 0) % 24, p.minute ?? 0, p.second ?? 0);
+}
+
+/** The zone's UTC offset at `instant`, in ms (whole seconds). */
+const offsetAt = (instant: number, timeZone: string) => wallMs(instant, timeZone) - Math.floor(instant / 1000) * 1000;
 
 /**
  * Epoch ms of a wall-clock date and time in `timeZone`. A time that does not exist that day (the
- * hour a spring-forward skips) resolves to the same offset after the jump; a repeated time (fall
- * back) to its first, earlier instant.
+ * hour a spring-forward skips) resolves with the offset before the jump, so it lands after it
+ * (02:30 → 03:30); a repeated time (fall back) resolves to its first, earlier instant — Temporal's
+ * and calendars' "compatible" rule.
  */
 export function occurrenceInstant(date: string, time: string, timeZone: string): number {
-  return Temporal.PlainDateTime.from(`${date}T${time || '00:00'}`)
-    .toZonedDateTime(timeZone, { disambiguation: 'compatible' })
-    .toInstant().epochMilliseconds;
+  const wall = utcOf(date, time);
+  const before = offsetAt(wall - DAY_MS, timeZone);
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const candidates = [wall - before, wall - after].filter((t) => wallMs(t, timeZone) === wall);
+  if (candidates.length > 0) return Math.min(...candidates);
+  return wall - before;
 }
 
 /** The wall-clock date and time of an instant in `timeZone`. */
 export function wallClockOf(epochMs: number, timeZone: string): Occurrence {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
-  return { date: zoned.toPlainDate().toString(), time: zoned.toPlainTime().toString().slice(0, 5) };
+  const iso = new Date(wallMs(epochMs, timeZone)).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
 }
 
 /** 53-bit string hash (cyrb53), for ids that must be the same on every device. */
