@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,14 @@ export interface AdminFigures {
   admin_p50_ms: number;
   admin_requests: number;
   admin_non_2xx: number;
+  /** Server CPU time (user + system) per answered request, in ms: what the p99 costs when the machine is busy. */
+  admin_server_cpu_ms_per_request: number;
+}
+
+/** User + system CPU seconds a process has used so far (Linux `/proc/<pid>/stat`, clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**
@@ -52,7 +60,10 @@ export async function measureAdminLatency(
     });
     if (cli.status !== 0) throw new Error(`admin CLI failed: ${cli.stderr.toString()}`);
 
-    const server = await startServerProcess({ DATA_DIR: dataDir, METRICS_PORT: 'off' });
+    const server = await startServerProcess(
+      { DATA_DIR: dataDir, METRICS_PORT: 'off' },
+      process.env.BENCH_ADMIN_NODE_ARGS ? process.env.BENCH_ADMIN_NODE_ARGS.split(' ') : [],
+    );
     try {
       const login = await fetch(`${server.url}/api/auth/login`, {
         method: 'POST',
@@ -61,6 +72,7 @@ export async function measureAdminLatency(
       });
       const { accessToken } = (await login.json()) as { accessToken: string };
       const headers = { authorization: `Bearer ${accessToken}` };
+      const cpuBefore = cpuSeconds(server.child.pid!);
       const result = await autocannon({
         url: server.url,
         connections: 10,
@@ -71,7 +83,9 @@ export async function measureAdminLatency(
           { method: 'GET', path: '/api/admin/v1/users?q=user-01&limit=50', headers },
         ],
       });
+      const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
       return {
+        admin_server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, result.requests.total)) / 1000,
         admin_p99_ms: result.latency.p99,
         admin_p50_ms: result.latency.p50,
         admin_requests: result.requests.total,
