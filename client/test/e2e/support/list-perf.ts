@@ -47,6 +47,23 @@ export async function waitForOpenCount(page: Page, count: number, timeout = 30_0
   );
 }
 
+/**
+ * Resolves once the page's main thread has had no long task (over 50 ms) for `quietMs`: after
+ * sign-in the sync engine pulls and then verifies every document against the server's digest, which
+ * reads all of them from IndexedDB; the list figures are about the list, measured when that is over.
+ */
+export async function waitForQuiet(page: Page, quietMs = 1_500, timeoutMs = 60_000): Promise<void> {
+  await page.evaluate(
+    `new Promise((resolve, reject) => {
+      let timer = setTimeout(done, ${quietMs});
+      const giveUp = setTimeout(() => { observer.disconnect(); reject(new Error('never quiet')); }, ${timeoutMs});
+      const observer = new PerformanceObserver(() => { clearTimeout(timer); timer = setTimeout(done, ${quietMs}); });
+      observer.observe({ type: 'longtask' });
+      function done() { observer.disconnect(); clearTimeout(giveUp); resolve(undefined); }
+    })`,
+  );
+}
+
 /** Every element in the document (the figure the DOM-size target is about). */
 export function domNodeCount(page: Page): Promise<number> {
   return page.evaluate(() => document.getElementsByTagName('*').length);
@@ -142,6 +159,7 @@ export async function measureListPerf(server: TestServer, { tasks = 10_000, runs
     await timeAddToVisible(page, 'Warm-up add');
     let open = tasks + 1;
     await waitForOpenCount(page, open);
+    await waitForQuiet(page);
     for (let run = 0; run < runs; run += 1) {
       const title = `Measured add ${run}`;
       samples.addToVisibleMs.push(await timeAddToVisible(page, title));
@@ -150,10 +168,12 @@ export async function measureListPerf(server: TestServer, { tasks = 10_000, runs
       samples.toggleMs.push(await timeToggle(page, title, open));
       open -= 1;
       await waitForOpenCount(page, open);
+      await waitForQuiet(page, 500);
     }
     for (let run = 0; run < runs; run += 1) {
       samples.reloadToTasksMs.push(await timeReload(page, open));
       await page.locator('.tasks--virtual').waitFor();
+      await waitForQuiet(page, 500);
       samples.domNodes.push(await domNodeCount(page));
     }
     await page.evaluate(() => {
