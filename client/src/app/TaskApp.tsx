@@ -149,10 +149,10 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
         tags={tags}
         counts={counts}
         onNavigate={go}
-        onAddList={(name) =>
+        onAddList={(name, color) =>
           commands.run(
             actions
-              .addList({ name, order: (sortedLists.at(-1)?.order ?? 0) + 1 })
+              .addList({ name, color, order: (sortedLists.at(-1)?.order ?? 0) + 1 })
               .then((id) => go({ kind: 'list', listId: id })),
           )
         }

@@ -3,15 +3,23 @@ import { useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { Icon } from '../../ui/Icon';
 import { DeleteListDialog, RenameListDialog, type ListEdit } from './ListDialogs';
+import { nextListColor } from './palette';
 
 /** The sidebar's "+ New list" box. */
-export function NewListForm({ onAdd }: { onAdd: (name: string) => void }) {
+export function NewListForm({
+  onAdd,
+  lists,
+}: {
+  onAdd: (name: string, color: string) => void;
+  /** The lists there are: a new one takes the next colour of the palette. */
+  lists: readonly { color: string }[];
+}) {
   const [newList, setNewList] = useState('');
   const add = (event: FormEvent) => {
     event.preventDefault();
     const name = newList.trim();
     if (name === '') return;
-    onAdd(name.slice(0, 100));
+    onAdd(name.slice(0, 100), nextListColor(lists));
     setNewList('');
   };
   return (

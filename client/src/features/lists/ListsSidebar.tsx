@@ -20,7 +20,8 @@ interface ListsSidebarProps {
   tags: readonly { tag: string; count: number }[];
   counts: ScopeCounts;
   onNavigate: (scope: Scope) => void;
-  onAddList: (name: string) => void;
+  /** A new list, with the next colour of the palette. */
+  onAddList: (name: string, color: string) => void;
   /** Rename, recolour or change the icon of a list (the "Rename list" dialog). */
   onUpdateList: (list: TaskList, patch: ListEdit) => void;
   onDeleteList: (list: TaskList) => void;
@@ -95,7 +96,7 @@ export function ListsSidebar({
         ))}
       </div>
       <Suspense fallback={<div className="new-list" style={{ minHeight: 42 }} />}>
-        <NewListForm onAdd={onAddList} />
+        <NewListForm onAdd={onAddList} lists={lists} />
       </Suspense>
 
       {tags.length > 0 && (
