@@ -58,6 +58,8 @@ export interface SyncOptions {
   pullBatchSize?: number;
   /** How often a connected device verifies its collections against the server's digest (R9); 0 disables. */
   verifyIntervalMs?: number;
+  /** Delay of the verify after each (re)connect (default 10 s). */
+  verifyAfterConnectMs?: number;
   /** Called for every repair a verify makes (a repair means a bug somewhere: count it, log it). */
   onRepair?: CollectionReplicationOptions['onRepair'];
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -96,6 +98,7 @@ export function startSync(options: SyncOptions): SyncHandle {
   const replications: CollectionReplication[] = [];
   let resyncTimer: ReturnType<typeof setInterval> | undefined;
   let verifyTimer: ReturnType<typeof setInterval> | undefined;
+  let connectVerifyTimer: ReturnType<typeof setTimeout> | undefined;
   let verifying: Promise<VerifyOutcome[]> | undefined;
   /** One verify at a time; a verify that fails (offline, timeout) is simply tried again later. */
   const verifyAll = (): Promise<VerifyOutcome[]> =>
@@ -156,8 +159,13 @@ export function startSync(options: SyncOptions): SyncHandle {
         replication.markResync();
         void replication.state.start();
       }
-      // After every (re)connect, once caught up: does this device still hold what the server holds?
-      verifySoon();
+      // After every (re)connect, once caught up and settled: does this device still hold what the
+      // server holds? Delayed, because the local digest reads every document, and right after
+      // sign-in or an initial sync that would compete with the list for the database.
+      clearTimeout(connectVerifyTimer);
+      connectVerifyTimer = setTimeout(() => {
+        if (transport.connected && !stopped) verifySoon();
+      }, options.verifyAfterConnectMs ?? 10_000);
     });
     transport.on('disconnect', () => {
       for (const replication of replications) void replication.state.pause();
@@ -254,6 +262,7 @@ export function startSync(options: SyncOptions): SyncHandle {
       // After the socket is set up, so a timer created while stopping is cleared too.
       clearInterval(resyncTimer);
       clearInterval(verifyTimer);
+      clearTimeout(connectVerifyTimer);
       await Promise.all(replications.map((r) => r.state.cancel()));
       transport?.disconnect();
       update({ status: 'offline' });
