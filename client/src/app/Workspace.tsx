@@ -67,6 +67,12 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     const { signOutOfDevice } = await import('./sign-out');
     await signOutOfDevice({ userId: user.id, opened, session, stopSync: sync.stop });
   }, [opened, session, sync, user.id]);
+  const ended = sync.view.ended;
+  useEffect(() => {
+    // The server ended this device's access for good (the account was erased, or this session was
+    // signed out elsewhere): sign out here too, which removes the local copy of the data (SPEC R5).
+    if (ended) void signOut().catch(() => undefined);
+  }, [ended, signOut]);
 
   if (failure) {
     return (

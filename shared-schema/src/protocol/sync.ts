@@ -104,6 +104,8 @@ export interface ServerToClientEvents {
   /** Sent once, right after the handshake is accepted: the server's time and protocol window (R8). */
   'sync:hello': (hello: HelloEvent) => void;
   'sync:changes': (event: ChangeEvent) => void;
+  /** The account was erased (GDPR): its data is gone from the server; wipe the local copy. */
+  'account:erased': (info: { reason: 'account-erased' }) => void;
   /** Verify against the digest and re-pull (an operator asked for it, or the server restored data). */
   'sync:resync': (info: { reason: string }) => void;
   /** The server is going away (graceful shutdown); reconnect, possibly to another instance. */

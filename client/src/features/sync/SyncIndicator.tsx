@@ -7,6 +7,8 @@ export interface SyncView {
   pending: number;
   lastSyncedAt: number | null;
   error?: string | undefined;
+  /** The server ended this device's access for good (account erased, session signed out elsewhere). */
+  ended?: 'account-erased' | 'session-ended' | undefined;
 }
 
 const LABEL: Record<SyncView['status'], string> = {

@@ -38,6 +38,12 @@ export interface SyncState {
    * writes stay pending), and the app asks the user to update (SPEC, "Versions").
    */
   upgradeRequired?: { message: string; minProtocol?: number };
+  /**
+   * The server ended this device's access for good: `account-erased` (the account and its data are
+   * gone; the app wipes the local copy) or `session-ended` (signed out elsewhere, or the refresh
+   * failed). Sync has stopped.
+   */
+  ended?: 'account-erased' | 'session-ended';
 }
 
 export interface SyncOptions {
@@ -123,6 +129,12 @@ export function startSync(options: SyncOptions): SyncHandle {
         socketOptions: options.socketOptions,
         handshake: () => ({ protocol: PROTOCOL_VERSION }),
       });
+    /** No reconnecting: this device's access is over (the app signs out or wipes local data). */
+    const endAccess = (ended: 'account-erased' | 'session-ended') => {
+      update({ status: 'error', error: ended === 'account-erased' ? 'account erased' : 'signed out', ended });
+      transport.disconnect();
+    };
+    transport.on('account:erased', () => endAccess('account-erased'));
     // From `sync:hello` (rule R8); the default until a server says otherwise.
     let maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS;
     const upgradeRequired = (info: { message: string; minProtocol?: number }) => {
@@ -184,13 +196,17 @@ export function startSync(options: SyncOptions): SyncHandle {
         upgradeRequired({ message, minProtocol });
         return;
       }
-      if (reason === 'token-expired' || reason === 'unauthorized') {
+      if (reason === 'account-erased') {
+        endAccess('account-erased');
+        return;
+      }
+      if (reason === 'token-expired' || reason === 'unauthorized' || reason === 'token-revoked') {
         // Handshake refused for the token: refresh it, then connect again (Socket.IO does not retry
         // middleware errors by itself).
         session.refresh().then(
           (token) => {
             if (token && !stopped) transport.connect();
-            else update({ status: 'error', error: 'signed out' });
+            else endAccess('session-ended');
           },
           () => setTimeout(() => !stopped && transport.connect(), 2000),
         );
