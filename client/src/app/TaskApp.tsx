@@ -2,7 +2,7 @@ import type { Task, TaskList } from '@taskmaster/shared-schema';
 import type { DeletedList, TaskActions, TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
-import { SyncIndicator, type SyncView } from '../features/sync/SyncIndicator';
+import type { SyncView } from '../features/sync/SyncIndicator';
 import { EmptyState } from '../features/tasks/EmptyState';
 import { QuickAdd } from '../features/tasks/QuickAdd';
 import { TaskList as TaskListView } from '../features/tasks/TaskList';
@@ -37,6 +37,8 @@ const ConflictBanner = lazyComponent(() =>
 );
 const UpcomingView = lazyComponent(() => import('../features/upcoming/UpcomingView').then((m) => m.UpcomingView));
 const Reminders = lazyComponent(() => import('../features/reminders/Reminders').then((m) => m.Reminders));
+// The sync status is not the list: it loads right after it, into an empty placeholder of its place.
+const SyncIndicator = lazyComponent(() => import('../features/sync/SyncIndicator').then((m) => m.SyncIndicator));
 
 function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
   switch (scope.kind) {
@@ -136,7 +138,11 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
         search={search}
         onSearch={setSearch}
         searchRef={searchRef}
-        sync={<SyncIndicator state={sync} />}
+        sync={
+          <Suspense fallback={<div className={`sync sync--${sync.status}`} aria-hidden="true" />}>
+            <SyncIndicator state={sync} />
+          </Suspense>
+        }
         onToggleSidebar={() => setSidebarOpen((v) => !v)}
         sidebarOpen={sidebarOpen}
         onOpenSettings={() => setDialog('settings')}
