@@ -4,7 +4,7 @@ import { COLLECTION_NAMES, type CollectionName, type SyncDoc } from '../collecti
 /**
  * Divergence detection (SPEC R9). A scope's digest splits its documents into `DIGEST_BUCKETS`
  * buckets by id; per bucket it keeps the number of documents and a sum of per-document hashes over
- * (id, every field clock, tombstone clock). Field values are decided by their clocks (R4), so equal
+ * (id, every field clock, tombstone clock, the conflict log). Field values are decided by their clocks (R4), so equal
  * clocks mean equal documents; the sum is order-independent, so server and device compute the same
  * digest from the same documents however they hold them. A mismatch names the buckets to re-fetch.
  */
@@ -24,14 +24,18 @@ export function digestBucketOf(id: string): number {
   return fnv1a(id) % DIGEST_BUCKETS;
 }
 
-/** A document's contribution: its id and its clocks in a fixed order. */
-export function documentDigestHash(doc: Pick<SyncDoc, 'id' | 'clocks'>): number {
+/**
+ * A document's contribution: its id, its clocks in a fixed order, and its conflict log (which a
+ * merge can change without changing any clock, so clocks alone would not show it).
+ */
+export function documentDigestHash(doc: Pick<SyncDoc, 'id' | 'clocks'> & { conflicts?: SyncDoc['conflicts'] }): number {
   const clocks = doc.clocks as Record<string, string | undefined>;
   let text = doc.id;
   for (const field of Object.keys(clocks).sort()) {
     const stamp = clocks[field];
     if (stamp) text += `|${field}=${stamp}`;
   }
+  for (const entry of doc.conflicts ?? []) text += `|!${entry.field}:${entry.lostClock}>${entry.winnerClock}`;
   return fnv1a(text);
 }
 
@@ -39,7 +43,7 @@ export function documentDigestHash(doc: Pick<SyncDoc, 'id' | 'clocks'>): number 
 export type ScopeDigest = [count: number, hash: number][];
 
 /** Computes the digest of a collection's documents (tombstones included). */
-export function computeDigest(docs: Iterable<Pick<SyncDoc, 'id' | 'clocks'>>): ScopeDigest {
+export function computeDigest(docs: Iterable<Pick<SyncDoc, 'id' | 'clocks' | 'conflicts'>>): ScopeDigest {
   const buckets: ScopeDigest = Array.from({ length: DIGEST_BUCKETS }, () => [0, 0]);
   for (const doc of docs) {
     const bucket = buckets[digestBucketOf(doc.id)]!;
