@@ -1,22 +1,9 @@
-import {
-  HybridLogicalClock,
-  type ChangeEvent,
-  type SyncDoc,
-  type Task,
-  TASK_MERGE_FIELDS,
-} from '@taskmaster/shared-schema';
+import { HybridLogicalClock, type ChangeEvent, type Task } from '@taskmaster/shared-schema';
 import { Prng } from '@taskmaster/shared-schema/testing';
-import {
-  createTask,
-  deleteTask,
-  restoreTask,
-  socketOf,
-  updateTask,
-  type SyncSocket,
-  type TaskPatch,
-} from '@taskmaster/sync-client';
+import { createTask, deleteTask, restoreTask, socketOf, updateTask, type SyncSocket } from '@taskmaster/sync-client';
 import { createLocalFanout, type Fanout } from '../../src/fanout/fanout.js';
 import { createDevice, registerAccount, type Device } from '../helpers/device.js';
+import { describeDoc, normalize, randomPatch, stable, TITLES, type SimDoc as Comparable } from '../helpers/sim-docs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -152,35 +139,6 @@ class FaultyFanout implements Fanout {
 
 // ----- documents --------------------------------------------------------------------------------
 
-type Comparable = SyncDoc<'tasks'>;
-
-/** The replicated content of a document: RxDB's `_meta`, `_rev` and `_attachments` stripped. */
-function normalize(doc: Record<string, unknown>): Comparable {
-  const { _meta, _rev, _attachments, ...rest } = doc;
-  void _meta;
-  void _rev;
-  void _attachments;
-  return { ...(rest as unknown as Comparable), _deleted: Boolean(rest._deleted) };
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function describeDoc(doc: Comparable | undefined): string {
-  if (!doc) return 'missing';
-  const fields = TASK_MERGE_FIELDS.map((f) => `${f}=${JSON.stringify(doc[f])}@${doc.clocks[f] ?? '-'}`).join(' ');
-  return `deleted=${doc._deleted}@${doc.clocks.deleted ?? '-'} ${fields} conflicts=${JSON.stringify(doc.conflicts)} updatedAt=${doc.updatedAt}`;
-}
-
 /** Every task a device holds, tombstones included (RxDB queries hide deleted documents). */
 async function deviceDocs(device: Device, ids: Iterable<string>): Promise<Map<string, Comparable>> {
   const found = await device.db.tasks.storageInstance.findDocumentsById([...new Set(ids)], true);
@@ -239,34 +197,6 @@ interface SimDevice {
   connected: boolean;
   /** Snapshots of tasks this device deleted, for undo (restore). */
   trash: Task[];
-}
-
-const TITLES = ['Buy milk', 'Call mom', 'Write report', 'Fix bike', 'Pay rent', 'Plan trip'];
-const NOTES = ['', 'short', 'a longer note with ünïcode ✓', 'line one\nline two'];
-const STATUSES = ['todo', 'in-progress', 'done'] as const;
-const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
-const TAGS = [[], ['home'], ['work'], ['home', 'urgent'], ['errand', 'work']];
-const DUE = ['', '2025-03-01', '2025-12-24'];
-const LISTS = ['', 'inbox2', 'project-x'];
-
-function randomPatch(random: Prng): TaskPatch {
-  const patch: TaskPatch = {};
-  const fields = random.subset(
-    ['title', 'notes', 'status', 'priority', 'tags', 'dueDate', 'listId', 'order'] as const,
-    0.3,
-  );
-  if (fields.length === 0) fields.push(random.pick(['title', 'status', 'priority'] as const));
-  for (const field of fields) {
-    if (field === 'title') patch.title = `${random.pick(TITLES)} ${random.int(1, 9)}`;
-    else if (field === 'notes') patch.notes = random.pick(NOTES);
-    else if (field === 'status') patch.status = random.pick(STATUSES);
-    else if (field === 'priority') patch.priority = random.pick(PRIORITIES);
-    else if (field === 'tags') patch.tags = [...random.pick(TAGS)];
-    else if (field === 'dueDate') patch.dueDate = random.pick(DUE);
-    else if (field === 'listId') patch.listId = random.pick(LISTS);
-    else patch.order = random.int(0, 1000) / 8;
-  }
-  return patch;
 }
 
 /** Runs one seeded simulation; throws a SimulationError (with seed and operation log) on failure. */

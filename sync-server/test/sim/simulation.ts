@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import FakeTimers from '@sinonjs/fake-timers';
-import {
-  HybridLogicalClock,
-  TaskmasterError,
-  TASK_MERGE_FIELDS,
-  type SyncDoc,
-  type Task,
-} from '@taskmaster/shared-schema';
+import { HybridLogicalClock, TaskmasterError, type Task } from '@taskmaster/shared-schema';
 import { Prng } from '@taskmaster/shared-schema/testing';
 import {
   completeOccurrence,
@@ -26,6 +20,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { Fanout } from '../../src/fanout/fanout.js';
 import { SyncService } from '../../src/replication/sync-service.js';
 import { createMemoryDocumentStore, type DocumentStore } from '../../src/store/index.js';
+import { describeDoc, normalize, randomPatch, stable, TITLES } from '../helpers/sim-docs.js';
 import { SimNetwork, type FaultRates } from './network.js';
 
 /**
@@ -111,68 +106,11 @@ class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';
 }
 
-type Doc = SyncDoc<'tasks'>;
-
-function normalize(doc: Record<string, unknown>): Doc {
-  const { _meta, _rev, _attachments, ...rest } = doc;
-  void _meta;
-  void _rev;
-  void _attachments;
-  return { ...(rest as unknown as Doc), _deleted: Boolean(rest._deleted) };
-}
-
-/** JSON with sorted keys, so equal documents print equal. */
-export function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function describeDoc(doc: Doc | undefined): string {
-  if (!doc) return 'missing';
-  const fields = TASK_MERGE_FIELDS.map((f) => `${f}=${JSON.stringify(doc[f])}@${doc.clocks[f] ?? '-'}`).join(' ');
-  return `deleted=${doc._deleted}@${doc.clocks.deleted ?? '-'} ${fields} conflicts=${doc.conflicts.length}`;
-}
-
 /** RxDB's hash, computed synchronously (WebCrypto would complete outside the schedule). */
 const syncHash = (input: string | ArrayBuffer | Blob) => {
   if (typeof input !== 'string') throw new Error('the simulation hashes strings only');
   return Promise.resolve(createHash('sha256').update(input).digest('hex'));
 };
-
-const TITLES = ['Buy milk', 'Call mom', 'Write report', 'Fix bike', 'Pay rent', 'Plan trip'];
-const NOTES = ['', 'short', 'a longer note with ünïcode ✓', 'line one\nline two'];
-const STATUSES = ['todo', 'in-progress', 'done'] as const;
-const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
-const TAGS = [[], ['home'], ['work'], ['home', 'urgent'], ['errand', 'work']];
-const DUE = ['', '2025-03-01', '2025-12-24'];
-const LISTS = ['', 'inbox2', 'project-x'];
-
-function randomPatch(random: Prng): TaskPatch {
-  const patch: TaskPatch = {};
-  const fields = random.subset(
-    ['title', 'notes', 'status', 'priority', 'tags', 'dueDate', 'listId', 'order'] as const,
-    0.3,
-  );
-  if (fields.length === 0) fields.push(random.pick(['title', 'status', 'priority'] as const));
-  for (const field of fields) {
-    if (field === 'title') patch.title = `${random.pick(TITLES)} ${random.int(1, 9)}`;
-    else if (field === 'notes') patch.notes = random.pick(NOTES);
-    else if (field === 'status') patch.status = random.pick(STATUSES);
-    else if (field === 'priority') patch.priority = random.pick(PRIORITIES);
-    else if (field === 'tags') patch.tags = [...random.pick(TAGS)];
-    else if (field === 'dueDate') patch.dueDate = random.pick(DUE);
-    else if (field === 'listId') patch.listId = random.pick(LISTS);
-    else patch.order = random.int(0, 1000) / 8;
-  }
-  return patch;
-}
 
 interface SimDevice {
   name: string;
