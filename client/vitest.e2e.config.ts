@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // A loaded CI machine can take seconds where an idle one takes milliseconds: polls wait long
+    // enough for the former, and stop as soon as the condition holds.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });

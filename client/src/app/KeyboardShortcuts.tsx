@@ -1,5 +1,5 @@
 import type { Task } from '@taskmaster/shared-schema';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShortcuts } from '../features/shortcuts/use-shortcuts';
 import { ConfirmDeleteDialog } from '../features/tasks/ConfirmDeleteDialog';
 import { deleteAndSelectNext, useKeyboardCommands, type KeyboardContext } from './use-keyboard-commands';
@@ -14,6 +14,14 @@ export function KeyboardShortcuts(props: KeyboardContext) {
   useShortcuts(
     useKeyboardCommands({ ...props, dialogOpen: props.dialogOpen || asking !== null, askDelete: setAsking }),
   );
+  // Says the keys are live (this chunk loads after the list is on screen): scripts and tests that
+  // press a key right after load wait for it instead of racing the chunk.
+  useEffect(() => {
+    document.documentElement.dataset.shortcuts = 'ready';
+    return () => {
+      delete document.documentElement.dataset.shortcuts;
+    };
+  }, []);
   if (!asking) return null;
   return (
     <ConfirmDeleteDialog

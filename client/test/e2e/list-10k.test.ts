@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
 import { startAppServer } from './support/app-server.js';
-import { hasChromium, launchBrowser, taskItem } from './support/browser.js';
+import { hasChromium, launchBrowser, shortcutsReady, taskItem } from './support/browser.js';
 import {
   domNodeCount,
   seedAccount,
@@ -91,6 +91,7 @@ describe.skipIf(!hasChromium)('e2e: a list of 10,000 tasks', () => {
   });
 
   it('moves through the list with the keyboard, past the rendered rows, and reorders with Alt+arrows', async () => {
+    await shortcutsReady(page);
     await page.getByRole('checkbox', { name: 'Task 0 with a realistic title', exact: true }).focus();
     for (let i = 0; i < 40; i += 1) await page.keyboard.press('j');
     // The 41st task was not rendered at first: it is now, and it has the focus.

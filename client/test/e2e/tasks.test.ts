@@ -2,7 +2,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
 import { startAppServer } from './support/app-server.js';
-import { addTask, hasChromium, launchBrowser, signUp, taskItem, uniqueEmail } from './support/browser.js';
+import {
+  addTask,
+  hasChromium,
+  launchBrowser,
+  shortcutsReady,
+  signUp,
+  taskItem,
+  uniqueEmail,
+} from './support/browser.js';
 
 const titles = (page: Page) =>
   page
@@ -43,6 +51,7 @@ describe.skipIf(!hasChromium)('e2e: working with tasks', () => {
     await expect.poll(() => titles(page)).toEqual(['Third', 'First', 'Second']);
 
     // Keyboard: focus "Third" and move it down twice.
+    await shortcutsReady(page);
     await taskItem(page, 'Third').getByRole('checkbox').focus();
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => titles(page)).toEqual(['First', 'Third', 'Second']);
@@ -57,6 +66,7 @@ describe.skipIf(!hasChromium)('e2e: working with tasks', () => {
   it('deletes with undo from the keyboard, and searches offline', async () => {
     const page = await context.newPage();
     await page.goto(server.url);
+    await shortcutsReady(page);
     await taskItem(page, 'First').getByRole('checkbox').focus();
     await page.keyboard.press('Delete');
     await expect.poll(() => titles(page)).toEqual(['Second', 'Third']);

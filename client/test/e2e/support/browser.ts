@@ -76,6 +76,11 @@ export async function addTask(page: Page, title: string): Promise<void> {
 }
 
 /** The task's row: a list item whose completion checkbox is named by the title. */
+/** The keyboard shortcuts load in their own chunk after the list: wait for them before pressing keys. */
+export async function shortcutsReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.shortcuts === 'ready');
+}
+
 export function taskItem(page: Page, title: string) {
   return page.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: title, exact: true }) });
 }
