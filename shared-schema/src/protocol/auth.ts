@@ -16,6 +16,21 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(20).max(200) }).strict();
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
+const passwordField = z.string().min(1).max(256);
+
+/** `POST /api/auth/password`: the current password (re-authentication) and the new one. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: passwordField,
+    newPassword: passwordField,
+  })
+  .strict();
+export type ChangePasswordRequest = z.infer<typeof changePasswordSchema>;
+
+/** `DELETE /api/auth/account`: the account's password, typed again to confirm the erase. */
+export const deleteAccountSchema = z.object({ password: passwordField }).strict();
+export type DeleteAccountRequest = z.infer<typeof deleteAccountSchema>;
+
 export interface AuthUser {
   id: string;
   email: string;

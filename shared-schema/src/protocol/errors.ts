@@ -15,6 +15,7 @@ export const ERROR_REASONS = [
   'invalid-credentials',
   'email-taken',
   'weak-password',
+  'wrong-password',
   'too-many-connections',
   'not-found',
   'server-shutting-down',
