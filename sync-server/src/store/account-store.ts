@@ -108,6 +108,17 @@ export interface AccountStore {
    */
   disableUser(userId: string, now: number): Promise<{ found: boolean; revokedSessions: string[] }>;
   enableUser(userId: string): Promise<boolean>;
+  /**
+   * Replaces the user's password hash and, in the same write, revokes every session and refresh
+   * token of theirs except the session `keepSessionId` (the device that changed it). Returns the
+   * sessions that were live, so the caller can close their sockets; `found: false` for an unknown user.
+   */
+  changePassword(
+    userId: string,
+    passwordHash: string,
+    keepSessionId: string,
+    now: number,
+  ): Promise<{ found: boolean; revokedSessions: string[] }>;
   /** Deletes the account, its sessions and refresh tokens (GDPR erase; documents are the DocumentStore's). */
   eraseUser(userId: string): Promise<boolean>;
 

@@ -326,6 +326,30 @@ export function runAccountStoreContract(name: string, makeStore: () => Promise<A
         expect(await store.disableUser('nobody', NOW)).toEqual({ found: false, revokedSessions: [] });
       });
 
+      it("changing the password revokes every other session and token of the user in the same write, keeps the caller's, touches nobody else", async () => {
+        const u = await user('p@example.com');
+        const other = await user('q@example.com');
+        await signIn(u.id, 'keep', 'hk');
+        await signIn(u.id, 'fam2', 'h2');
+        await signIn(u.id, 'fam3', 'h3');
+        await signIn(other.id, 'ofam', 'oh');
+        await store.revokeTokenFamily('fam3', NOW);
+        const result = await store.changePassword(u.id, 'new-hash', 'keep', NOW + 1);
+        expect(result).toEqual({ found: true, revokedSessions: ['fam2'] });
+        expect((await store.findUserById(u.id))?.passwordHash).toBe('new-hash');
+        expect(await store.isSessionRevoked('fam2')).toBe(true);
+        expect(await store.isSessionRevoked('keep')).toBe(false);
+        expect(await store.isSessionRevoked('ofam')).toBe(false);
+        expect(
+          (await store.rotateRefreshToken('h2', { tokenHash: 'x2', expiresAt: NOW + 60_000 }, NOW + 2)).status,
+        ).toBe('revoked');
+        expect(
+          (await store.rotateRefreshToken('hk', { tokenHash: 'xk', expiresAt: NOW + 60_000 }, NOW + 2)).status,
+        ).toBe('rotated');
+        expect((await store.findUserById(other.id))?.passwordHash).toBe('h');
+        expect(await store.changePassword('nobody', 'x', 'keep', NOW)).toEqual({ found: false, revokedSessions: [] });
+      });
+
       it('enabling lets the user in again (new sessions), without reviving old ones', async () => {
         const u = await user('e@example.com');
         await signIn(u.id, 'fam1');

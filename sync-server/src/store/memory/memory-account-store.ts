@@ -111,6 +111,19 @@ export function createMemoryAccountStore(options: MemoryAccountStoreOptions = {}
       for (const id of revokedSessions) sessions.get(id)!.revokedAt = at;
       return { found: true, revokedSessions };
     },
+    async changePassword(userId, passwordHash, keepSessionId, at) {
+      open();
+      const user = users.get(userId);
+      if (!user) return { found: false, revokedSessions: [] };
+      user.passwordHash = passwordHash;
+      const revokedSessions = liveSessionsOf(userId).filter((id) => id !== keepSessionId);
+      for (const id of revokedSessions) revokeFamily(id, at);
+      // Tokens of a family whose session row is already gone or revoked stay revoked too.
+      for (const token of tokens.values())
+        if (token.userId === userId && token.familyId !== keepSessionId && token.revokedAt === null)
+          token.revokedAt = at;
+      return { found: true, revokedSessions };
+    },
     async enableUser(userId) {
       open();
       const user = users.get(userId);

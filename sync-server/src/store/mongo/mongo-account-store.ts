@@ -156,6 +156,22 @@ export function createMongoAccountStore(deps: MongoAccountStoreDeps): AccountSto
         return { found: true, revokedSessions: live.map((s) => s._id) };
       });
     },
+    async changePassword(userId, passwordHash, keepSessionId, at) {
+      await open();
+      return runTransaction('change password', async (session) => {
+        const result = await users.updateOne(userFilters.byId(userId), { $set: { passwordHash } }, { session });
+        if (result.matchedCount === 0) return { found: false, revokedSessions: [] };
+        const others = sessionFilters.liveOfUserExcept(userId, keepSessionId);
+        const live = await sessions.find(others, { session }).sort({ _id: 1 }).toArray();
+        await tokens.updateMany(
+          tokenFilters.liveOfUserExceptFamily(userId, keepSessionId),
+          { $set: { revokedAt: at } },
+          { session },
+        );
+        await sessions.updateMany(others, { $set: { revokedAt: at } }, { session });
+        return { found: true, revokedSessions: live.map((s) => s._id) };
+      });
+    },
     async enableUser(userId) {
       await open();
       return (await users.updateOne(userFilters.byId(userId), { $set: { disabled: false } })).matchedCount > 0;

@@ -63,6 +63,11 @@ export const tokenFilters = {
   liveOfFamily: (familyId: string): Filter<TokenRow> => ({ familyId: text(familyId, 'session id'), revokedAt: null }),
   liveOfUser: (userId: string): Filter<TokenRow> => ({ userId: text(userId, 'user id'), revokedAt: null }),
   ofUser: (userId: string): Filter<TokenRow> => ({ userId: text(userId, 'user id') }),
+  liveOfUserExceptFamily: (userId: string, familyId: string): Filter<TokenRow> => ({
+    userId: text(userId, 'user id'),
+    familyId: { $ne: text(familyId, 'session id') },
+    revokedAt: null,
+  }),
 };
 
 export const sessionFilters = {
@@ -70,6 +75,11 @@ export const sessionFilters = {
   liveById: (id: string): Filter<SessionRow> => ({ _id: text(id, 'session id'), revokedAt: null }),
   ofUser: (userId: string): Filter<SessionRow> => ({ userId: text(userId, 'user id') }),
   liveOfUser: (userId: string): Filter<SessionRow> => ({ userId: text(userId, 'user id'), revokedAt: null }),
+  liveOfUserExcept: (userId: string, id: string): Filter<SessionRow> => ({
+    userId: text(userId, 'user id'),
+    _id: { $ne: text(id, 'session id') },
+    revokedAt: null,
+  }),
 };
 
 export const auditFilters = {

@@ -109,6 +109,13 @@ export function createSqliteAccountStore(options: SqliteAccountStoreOptions): Sq
     countUsers: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
     setRole: db.prepare('UPDATE users SET role = ? WHERE id = ?'),
     setDisabled: db.prepare('UPDATE users SET disabled = ? WHERE id = ?'),
+    setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    revokeUserExcept: db.prepare(
+      'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL',
+    ),
+    revokeUserSessionsExcept: db.prepare(
+      'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL',
+    ),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     deleteUserTokens: db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?'),
     deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
@@ -192,6 +199,17 @@ export function createSqliteAccountStore(options: SqliteAccountStoreOptions): Sq
     if (s.setDisabled.run(1, userId).changes === 0) return { found: false, revokedSessions: [] };
     return { found: true, revokedSessions: revokeUser(userId, at) };
   });
+  const changePassword = db.transaction((userId: string, passwordHash: string, keep: string, at: number) => {
+    const s = q();
+    if (s.setPasswordHash.run(passwordHash, userId).changes === 0) return { found: false, revokedSessions: [] };
+    const revokedSessions = s.liveSessions
+      .all(userId)
+      .map((r) => r.id)
+      .filter((id) => id !== keep);
+    s.revokeUserExcept.run(at, userId, keep);
+    s.revokeUserSessionsExcept.run(at, userId, keep);
+    return { found: true, revokedSessions };
+  });
   const eraseUser = db.transaction((userId: string) => {
     const s = q();
     s.deleteUserTokens.run(userId);
@@ -272,6 +290,10 @@ export function createSqliteAccountStore(options: SqliteAccountStoreOptions): Sq
     async disableUser(userId, at) {
       await ready;
       return disable.immediate(userId, at);
+    },
+    async changePassword(userId, passwordHash, keepSessionId, at) {
+      await ready;
+      return changePassword.immediate(userId, passwordHash, keepSessionId, at);
     },
     async enableUser(userId) {
       await ready;
