@@ -71,6 +71,13 @@ function load(path: string): Profile[] {
 }
 
 const SKIP_MS = Number(process.env.PROFILE_SKIP_MS ?? 2000);
+/**
+ * `PROFILE_AFTER=name@file`: the window starts `PROFILE_AFTER_MS` (default 1000) after the first
+ * sample inside that function instead (e.g. `push@sync-service`: past sign-in and the first push's
+ * one-time schema compiles), so a workload's steady state is what is summarised.
+ */
+const AFTER = process.env.PROFILE_AFTER;
+const AFTER_MS = Number(process.env.PROFILE_AFTER_MS ?? 1000);
 const TOP = Number(process.env.PROFILE_TOP ?? 25);
 
 const matches = (frame: CallFrame, spec: string) => {
@@ -89,10 +96,21 @@ function summarise(profile: Profile, functions: string[]) {
   const inclusive = new Map<string, number>();
   let total = 0;
   let clock = 0;
+  let start = SKIP_MS;
+  if (AFTER) {
+    let at = 0;
+    const first = profile.samples.findIndex((id, i) => {
+      at += (profile.timeDeltas[i] ?? 0) / 1000;
+      for (let node = byId.get(id); node; node = byId.get(parent.get(node.id) ?? -1))
+        if (matches(node.callFrame, AFTER)) return true;
+      return false;
+    });
+    start = first < 0 ? Infinity : at + AFTER_MS;
+  }
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i] ?? 0) / 1000; // µs -> ms
     clock += dt;
-    if (clock < SKIP_MS) return;
+    if (clock < start) return;
     total += dt;
     const leaf = byId.get(id)!;
     // A builtin leaf (JSON.parse, a native binding) is charged to the nearest frame with a URL.
