@@ -178,6 +178,27 @@ export class AdminService {
       throw new TaskmasterError('forbidden', 'An administrator cannot erase their own account', 403);
     }
     await this.requireUser(userId);
+    await this.eraseEverywhere(actor, userId);
+  }
+
+  /**
+   * "Delete my account" (Settings, after the user re-entered their password): the same erase as
+   * {@link erase}, audited with the user as the actor. An administrator's account is refused here
+   * (403 `forbidden`), so the last administrator cannot remove the operator plane by accident.
+   */
+  async eraseOwnAccount(userId: string): Promise<void> {
+    const user = await this.requireUser(userId);
+    if (user.role === 'admin') {
+      throw new TaskmasterError(
+        'forbidden',
+        'An administrator account cannot be deleted from Settings; another administrator can erase it',
+        403,
+      );
+    }
+    await this.eraseEverywhere({ userId }, userId);
+  }
+
+  private async eraseEverywhere(actor: Actor, userId: string): Promise<void> {
     const sessions = await this.deps.accounts.listSessions(userId);
     const live = sessions.filter((s) => s.revokedAt === null).map((s) => s.id);
     // Store first (a handshake racing this finds the sessions revoked), then the devices hear why,

@@ -1,8 +1,15 @@
 import express, { Router, type RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { TaskmasterError, credentialsSchema, refreshRequestSchema } from '@taskmaster/shared-schema';
+import {
+  TaskmasterError,
+  changePasswordSchema,
+  credentialsSchema,
+  deleteAccountSchema,
+  refreshRequestSchema,
+} from '@taskmaster/shared-schema';
 import { validate } from '../validation/validate.js';
 import type { AuthService } from './auth-service.js';
+import { getAuth, requireAuth } from './require-auth.js';
 
 /** The part of a rate-limiter-flexible limiter we use, so Memory and Redis limiters both fit. */
 export interface AuthRateLimiter {
@@ -16,6 +23,11 @@ export interface AuthRouterOptions {
   pointsPerMinute?: number;
   /** Called for every refused attempt (the `taskmaster_rate_limited_total` counter). */
   onLimited?: () => void;
+  /**
+   * Erases an account everywhere, the same path as the admin GDPR erase (`AdminService.eraseOwnAccount`).
+   * Without it, `DELETE /account` is not served.
+   */
+  eraseAccount?: (userId: string) => Promise<void>;
 }
 
 /** Credentials and tokens are tiny; a small limit keeps oversized bodies out before parsing. */
@@ -53,9 +65,11 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 /**
  * REST endpoints for accounts, mounted at `/api/auth`: `POST /register` (201), `POST /login`,
- * `POST /refresh` (200, all answering a TokenPair) and `POST /logout` (204). Bodies are validated
- * with the shared strict schemas; login, register and refresh are rate-limited per client IP
- * (429 `rate-limited` with `Retry-After`). Errors go to the app's error middleware.
+ * `POST /refresh` (200, all answering a TokenPair) and `POST /logout` (204); for a signed-in caller
+ * (bearer access token) `POST /password` (change it; other sessions are signed out) and
+ * `DELETE /account` (erase everything). Bodies are validated with the shared strict schemas; every
+ * route that checks a password, and refresh, is rate-limited per client IP (429 `rate-limited` with
+ * `Retry-After`). Errors go to the app's error middleware.
  */
 export function createAuthRouter(authService: AuthService, options: AuthRouterOptions = {}): Router {
   const points = options.pointsPerMinute ?? 20;
@@ -78,6 +92,25 @@ export function createAuthRouter(authService: AuthService, options: AuthRouterOp
     const { refreshToken } = validate(refreshRequestSchema, req.body);
     res.json(await authService.refresh(refreshToken));
   });
+
+  const signedIn = requireAuth(authService);
+  router.post('/password', limited, signedIn, async (req, res) => {
+    const request = validate(changePasswordSchema, req.body);
+    const { userId, sessionId } = getAuth(res);
+    // Every token we issue carries its session; one without would keep no session signed in.
+    res.json(await authService.changePassword({ userId, sessionId: sessionId ?? '' }, request));
+  });
+
+  const { eraseAccount } = options;
+  if (eraseAccount) {
+    router.delete('/account', limited, signedIn, async (req, res) => {
+      const { password } = validate(deleteAccountSchema, req.body);
+      const { userId } = getAuth(res);
+      await authService.confirmPassword(userId, password);
+      await eraseAccount(userId);
+      res.status(204).end();
+    });
+  }
 
   router.post('/logout', async (req, res) => {
     const { refreshToken } = validate(refreshRequestSchema, req.body);

@@ -1,5 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { TaskmasterError, type AuthUser, type Credentials, type TokenPair } from '@taskmaster/shared-schema';
+import {
+  TaskmasterError,
+  type AuthUser,
+  type ChangePasswordRequest,
+  type Credentials,
+  type TokenPair,
+} from '@taskmaster/shared-schema';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -177,6 +183,60 @@ export class AuthService {
     if (outcome.status === 'rotated') await this.endSession(outcome.token.userId, outcome.token.familyId, now);
     else if (outcome.status === 'reused') await this.endSession(outcome.userId, outcome.familyId, now);
     else await this.store.revokeRefreshToken(hash, now);
+  }
+
+  /**
+   * Changes the caller's password. The current password must be given again (403 `wrong-password`
+   * otherwise); the new one must pass the same policy as at sign-up (400 `weak-password`) and differ
+   * from the current one. In one store write the hash is replaced and every OTHER session and refresh
+   * token of the user is revoked; then those sessions' ids are recorded as revoked and their sockets
+   * closed, on every instance. The calling session stays signed in. Audited as `user.password-change`.
+   */
+  async changePassword(
+    caller: { userId: string; sessionId: string },
+    request: ChangePasswordRequest,
+  ): Promise<{ revokedSessions: number }> {
+    const user = await this.confirmPassword(caller.userId, request.currentPassword);
+    if (request.newPassword.length < 8) {
+      throw new TaskmasterError('weak-password', 'The new password must have at least 8 characters.', 400);
+    }
+    if (request.newPassword === request.currentPassword) {
+      throw new TaskmasterError('weak-password', 'The new password must differ from the current one.', 400);
+    }
+    assertStrongPassword(request.newPassword, [user.email]);
+    const passwordHash = await hashPassword(request.newPassword, this.scryptParams);
+    const now = this.now();
+    const { found, revokedSessions } = await this.store.changePassword(user.id, passwordHash, caller.sessionId, now);
+    if (!found) throw new TaskmasterError('unauthorized', 'This account no longer exists', 401);
+    await Promise.all(revokedSessions.map((sessionId) => this.sessionEnded(user.id, sessionId)));
+    await this.store.appendAudit({
+      at: now,
+      actorId: user.id,
+      action: 'user.password-change',
+      targetUserId: user.id,
+      details: { revokedSessions: revokedSessions.length },
+    });
+    this.logger.info({ userId: user.id, revokedSessions: revokedSessions.length }, 'password changed');
+    return { revokedSessions: revokedSessions.length };
+  }
+
+  /**
+   * Re-authentication of a signed-in user before a sensitive action (changing the password,
+   * deleting the account): 403 `wrong-password` when `password` is not theirs, 403 `forbidden` for a
+   * disabled account, 401 `unauthorized` when the account is gone.
+   */
+  async confirmPassword(userId: string, password: string): Promise<UserRecord> {
+    const user = await this.store.findUserById(userId);
+    if (!user) throw new TaskmasterError('unauthorized', 'This account no longer exists', 401);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      this.fail('wrong-password');
+      throw new TaskmasterError('wrong-password', 'The current password is incorrect', 403);
+    }
+    if (user.disabled) {
+      this.fail('forbidden');
+      throw new TaskmasterError('forbidden', 'This account is disabled', 403);
+    }
+    return user;
   }
 
   /**

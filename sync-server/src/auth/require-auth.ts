@@ -7,6 +7,8 @@ export interface AuthContext {
   userId: string;
   role: Role;
   expiresAt: number;
+  /** The session (refresh-token family) the access token belongs to: its `sid` claim. */
+  sessionId?: string | undefined;
 }
 
 declare global {
@@ -42,7 +44,12 @@ export function requireAuth(verifier: AccessTokenVerifier): RequestHandler {
     }
     try {
       const claims = await verifier.verifyAccessToken(token);
-      res.locals.auth = { userId: claims.userId, role: claims.role, expiresAt: claims.expiresAt };
+      res.locals.auth = {
+        userId: claims.userId,
+        role: claims.role,
+        expiresAt: claims.expiresAt,
+        sessionId: claims.sessionId,
+      };
     } catch (err) {
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw err;

@@ -200,6 +200,7 @@ export function createServer(deps: ServerDeps): TaskmasterServer {
         rateLimiter: deps.authRateLimiter,
         pointsPerMinute: config.authRateLimitPerMinute,
         onLimited: () => metrics.rateLimited.inc({ scope: 'auth' }),
+        eraseAccount: (userId) => admin.eraseOwnAccount(userId),
       }),
     },
     { prefix: '/api', router: createVitalsRouter({ metrics, rateLimiter: deps.vitalsRateLimiter }) },

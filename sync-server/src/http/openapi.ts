@@ -1,5 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { ERROR_REASONS, credentialsSchema, refreshRequestSchema } from '@taskmaster/shared-schema';
+import {
+  ERROR_REASONS,
+  changePasswordSchema,
+  credentialsSchema,
+  deleteAccountSchema,
+  refreshRequestSchema,
+} from '@taskmaster/shared-schema';
 import { z } from 'zod';
 import {
   actionBody,
@@ -31,6 +37,8 @@ const tokenPair = z
     refreshToken: z.string(),
   })
   .meta({ id: 'TokenPair' });
+
+const passwordChanged = z.object({ revokedSessions: z.number().int().min(0) }).meta({ id: 'PasswordChanged' });
 
 const json = (schema: z.ZodType, description: string) => ({
   description,
@@ -157,6 +165,38 @@ function publicRoutes(): Route[] {
       summary: "End this device's session everywhere: its tokens stop working and its sockets close",
       request: body(refreshRequestSchema),
       responses: noContent,
+      tags,
+    },
+    {
+      method: 'post',
+      path: '/api/auth/password',
+      summary:
+        "Change the caller's password (current one required); every OTHER session is signed out at once, this one stays",
+      request: body(changePasswordSchema.meta({ id: 'ChangePasswordRequest' })),
+      responses: {
+        200: json(passwordChanged, 'Changed; how many other sessions were signed out'),
+        400: json(errorBody, '`invalid-payload`, or `weak-password` (too short, too easy to guess, or unchanged)'),
+        401: errors[401],
+        403: json(errorBody, '`wrong-password`: the current password is incorrect; `forbidden`: account disabled'),
+        429: json(errorBody, '`rate-limited` (per IP, shared with sign-in)'),
+      },
+      security: [{ bearer: [] }],
+      tags,
+    },
+    {
+      method: 'delete',
+      path: '/api/auth/account',
+      summary:
+        "Delete the caller's account (password required): the admin GDPR erase path — documents, tombstones, sessions and account gone, devices told `account:erased`",
+      request: body(deleteAccountSchema.meta({ id: 'DeleteAccountRequest' })),
+      responses: {
+        ...noContent,
+        400: errors[400],
+        401: errors[401],
+        403: json(errorBody, '`wrong-password`; `forbidden` for an administrator account'),
+        429: json(errorBody, '`rate-limited` (per IP, shared with sign-in)'),
+      },
+      security: [{ bearer: [] }],
       tags,
     },
     {
