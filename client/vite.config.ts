@@ -1,6 +1,11 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { leanAliases, leanConditions, nativeBroadcastChannelOnly } from './vite-plugins/lean-dependencies.ts';
+import {
+  leanAliases,
+  leanConditions,
+  mangoMatcherForRxdb,
+  nativeBroadcastChannelOnly,
+} from './vite-plugins/lean-dependencies.ts';
 import { quietRxdbBanner } from './vite-plugins/quiet-rxdb.ts';
 import { sizeReport } from './vite-plugins/size-report.ts';
 
@@ -12,6 +17,7 @@ export default defineConfig({
   resolve: { alias: leanAliases, conditions: leanConditions },
   plugins: [
     nativeBroadcastChannelOnly(),
+    mangoMatcherForRxdb(),
     quietRxdbBanner(),
     VitePWA({
       registerType: 'prompt',
@@ -58,7 +64,6 @@ export default defineConfig({
         codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
       },
     },
-    modulePreload: { polyfill: false },
   },
   server: {
     host: '127.0.0.1',

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, type Alias, type Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
@@ -48,6 +49,28 @@ export function chooseMethod(options) {
   return method;
 }
 `;
+    },
+  };
+}
+
+const MANGO_MATCHER = fileURLToPath(new URL('../sync-engine/src/db/mango-matcher.ts', import.meta.url));
+const RXDB_QUERY_HELPER = '/rxdb/dist/esm/rx-query-helper.js';
+
+/**
+ * RxDB matches selectors and compares sort keys with mingo (about 8 KB gzip on the critical path, most
+ * of it pipeline, projection and expression machinery RxDB never calls). The browser build resolves
+ * RxDB's two imports of it (`./rx-query-mingo.js` and `mingo/util` in `rx-query-helper.js`) to the
+ * engine's `mango-matcher.ts`, which implements the same operators with mingo's semantics and is
+ * checked against mingo by its unit test. Node (tests, the simulation) keeps mingo.
+ */
+export function mangoMatcherForRxdb(): Plugin {
+  return {
+    name: 'taskmaster-mango-matcher',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer?.replaceAll('\\', '/').endsWith(RXDB_QUERY_HELPER)) return null;
+      return source === './rx-query-mingo.js' || source === 'mingo/util' ? MANGO_MATCHER : null;
     },
   };
 }

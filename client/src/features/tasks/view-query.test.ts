@@ -1,8 +1,9 @@
 import { Prng } from '@taskmaster/shared-schema/testing';
-import { TASK_PRIORITIES, TASK_STATUSES, type Task } from '@taskmaster/shared-schema';
+import { TASK_PRIORITIES, TASK_STATUSES, taskSchema, type Task } from '@taskmaster/shared-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import { compileMangoSelector, createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import { getQueryMatcher, type FilledMangoQuery, type RxJsonSchema } from 'rxdb/plugins/core';
 import { makeTask } from '../../../test/support/test-fixtures';
 import { arrangeView, queryTasks, viewQuery, type Scope, type SortKey, type StatusFilter } from './task-query';
 
@@ -64,4 +65,16 @@ describe('the view query (RxDB selects and sorts, arrangeView finishes in one pa
           const expected = queryTasks(tasks, { scope, status, sort, today: TODAY, search: '' }).map((t) => t.id);
           expect(fromDb).toEqual(expected);
         });
+
+  it('selects the same tasks with the browser build’s matcher as with RxDB’s mingo, for every view', () => {
+    const schema = taskSchema as unknown as RxJsonSchema<never>;
+    for (const scope of [...SCOPES, { kind: 'upcoming' } as const])
+      for (const status of STATUSES)
+        for (const sort of SORTS) {
+          const query = { ...viewQuery({ scope, status, sort, today: TODAY }), skip: 0 };
+          const mingo = getQueryMatcher(schema, query as unknown as FilledMangoQuery<never>) as (t: Task) => boolean;
+          const ours = compileMangoSelector(query.selector);
+          expect(tasks.filter((t) => ours.test(t)).map((t) => t.id)).toEqual(tasks.filter(mingo).map((t) => t.id));
+        }
+  });
 });

@@ -5,6 +5,7 @@ export * from './deferred-actions.js';
 export * from './device-clock.js';
 export * from './import-writes.js';
 export * from './list-writes.js';
+export { getMingoQuery as compileMangoSelector, UnsupportedSelectorError } from './mango-matcher.js';
 export * from './mutations.js';
 export * from './patches.js';
 export * from './pending.js';
