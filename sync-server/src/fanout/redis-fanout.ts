@@ -3,7 +3,7 @@ import { COLLECTION_NAMES, type ChangeEvent, type CollectionName } from '@taskma
 import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import { userRoom, type Fanout } from './fanout.js';
+import { emitChange, type Fanout } from './fanout.js';
 
 /** Server-to-server event (adapter `serverSideEmit`): "fan-out was interrupted, tell your devices to pull". */
 export const FANOUT_RECOVERED_EVENT = 'taskmaster:fanout-recovered';
@@ -184,8 +184,8 @@ export function createRedisFanout(options: RedisFanoutOptions): RedisFanout {
       pub.on('error', onError);
       sub.on('error', onError);
     },
-    publish(userId, event) {
-      io?.to(userRoom(userId)).emit('sync:changes', event);
+    publish(userId, event, origin) {
+      if (io) emitChange(io, userId, event, origin);
     },
     droppedPublishes: () => dropped,
     hintLocalDevices,

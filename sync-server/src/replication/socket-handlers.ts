@@ -335,7 +335,7 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
     socket.on(
       'sync:push',
       handle('push', async (payload) => {
-        const response = await sync.push(userId, payload);
+        const response = await sync.push(userId, payload, socket.id);
         const collection = (payload as { collection: string }).collection;
         metrics?.pushDocs.inc({ collection }, (payload as { rows: unknown[] }).rows.length);
         options.activity?.record('push');

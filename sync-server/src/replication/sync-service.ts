@@ -80,7 +80,11 @@ export class SyncService {
     };
   }
 
-  async push(userId: string, payload: unknown): Promise<PushResponse> {
+  /**
+   * `origin` is the pushing connection (opaque here): it hears its own change last, with every
+   * document, so it does not pull back what it pushed (see `Fanout.publish`).
+   */
+  async push(userId: string, payload: unknown, origin?: string): Promise<PushResponse> {
     const rowCount = (payload as { rows?: unknown })?.rows;
     if (Array.isArray(rowCount) && rowCount.length > PROTOCOL_LIMITS.maxPushRows) {
       throw new TaskmasterError(
@@ -102,9 +106,10 @@ export class SyncService {
       ),
     );
     if (outcome.changed.length > 0) {
-      const event: ChangeEvent = { collection, fromSeq: outcome.fromSeq, toSeq: outcome.toSeq };
-      if (outcome.changed.length <= PROTOCOL_LIMITS.maxStreamDocs) event.documents = outcome.changed.map((c) => c.doc);
-      this.fanout.publish(userId, event);
+      const hint: ChangeEvent = { collection, fromSeq: outcome.fromSeq, toSeq: outcome.toSeq };
+      const full: ChangeEvent = { ...hint, documents: outcome.changed.map((c) => c.doc) };
+      const event = outcome.changed.length <= PROTOCOL_LIMITS.maxStreamDocs ? full : hint;
+      this.fanout.publish(userId, event, origin === undefined ? undefined : { connection: origin, event: full });
     }
     // Rows whose stored state is not what the device sent (merged with another device's change)
     // come back as RxDB conflicts; the client adopts the server's merged state.
