@@ -23,6 +23,8 @@ export interface TaskAppProps {
   deviceNode: string;
   email: string;
   onSignOut: () => void;
+  /** The session's access token, for the account settings (change password, delete account). */
+  getAccessToken?: () => Promise<string | null>;
   /** The local database: the view's tasks come from its query. Without it (component tests), from `tasks`. */
   db?: TaskmasterDatabase | null;
 }
@@ -60,7 +62,17 @@ function scopeTitle(scope: Scope, lists: readonly TaskList[]): string {
 }
 
 /** The signed-in application: sidebar, task list, editor and dialogs over the local database. */
-export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSignOut, db }: TaskAppProps) {
+export function TaskApp({
+  tasks,
+  lists,
+  actions,
+  sync,
+  deviceNode,
+  email,
+  onSignOut,
+  getAccessToken,
+  db,
+}: TaskAppProps) {
   const [scope, navigate] = useScope();
   const [prefs, setPrefs] = useViewPrefs();
   const [search, setSearch] = useState('');
@@ -299,6 +311,7 @@ export function TaskApp({ tasks, lists, actions, sync, deviceNode, email, onSign
             taskCount={tasks.length}
             data={{ db, tasks, lists }}
             onSignOut={onSignOut}
+            getAccessToken={getAccessToken}
             onClose={() => setDialog(null)}
           />
         )}

@@ -1,5 +1,5 @@
 import type { AuthUser } from '@taskmaster/shared-schema';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { deferredTaskActions } from '@taskmaster/sync-client/db';
 import type { Session } from '@taskmaster/sync-client/session';
 import { updateStore } from '../pwa/update-store';
@@ -63,10 +63,19 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     [opened],
   );
 
-  const signOut = useCallback(async () => {
-    const { signOutOfDevice } = await import('./sign-out');
-    await signOutOfDevice({ userId: user.id, opened, session, stopSync: sync.stop });
-  }, [opened, session, sync, user.id]);
+  // Once per workspace: a deleted account signs out from Settings and from the server's `account:erased` alike.
+  const signingOut = useRef<Promise<void> | null>(null);
+  const signOut = useCallback(
+    () =>
+      (signingOut.current ??= import('./sign-out')
+        .then(({ signOutOfDevice }) => signOutOfDevice({ userId: user.id, opened, session, stopSync: sync.stop }))
+        .catch((error: unknown) => {
+          signingOut.current = null;
+          throw error;
+        })),
+    [opened, session, sync, user.id],
+  );
+  const getAccessToken = useCallback(() => session.getAccessToken(), [session]);
   const ended = sync.view.ended;
   useEffect(() => {
     // The server ended this device's access for good (the account was erased, or this session was
@@ -97,6 +106,7 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
       deviceNode={deviceNode}
       email={user.email}
       onSignOut={() => void signOut()}
+      getAccessToken={getAccessToken}
     />
   );
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ImportExportProps } from '../import-export/ImportExport';
 import { readStoredUser } from '@taskmaster/sync-client/lazy-session';
 import { Dialog } from '../../ui/Dialog';
+import { AccountSettings } from './AccountSettings';
 import { formatBytes, readStorageInfo, requestPersistence, type StorageInfo } from './storage';
 
 interface SettingsDialogProps {
@@ -11,13 +12,18 @@ interface SettingsDialogProps {
   data?: ImportExportProps;
   onSignOut: () => void;
   onClose: () => void;
+  /**
+   * The signed-in session's access token: with it, "Change password" and "Delete my account" are
+   * offered (after a deletion, `onSignOut` wipes this device and returns to sign-in).
+   */
+  getAccessToken?: (() => Promise<string | null>) | undefined;
 }
 
 /** Account, import and export, storage usage and quota, persistent-storage status, and sign out. */
 // Its own chunk: loaded when Settings opens, not with the list.
 const ImportExport = lazy(() => import('../import-export/ImportExport').then((m) => ({ default: m.ImportExport })));
 
-export function SettingsDialog({ email, taskCount, data, onSignOut, onClose }: SettingsDialogProps) {
+export function SettingsDialog({ email, taskCount, data, onSignOut, onClose, getAccessToken }: SettingsDialogProps) {
   const [info, setInfo] = useState<StorageInfo | null>(null);
   const refresh = useCallback(() => {
     void readStorageInfo().then(setInfo);
@@ -49,6 +55,7 @@ export function SettingsDialog({ email, taskCount, data, onSignOut, onClose }: S
         >
           Sign out
         </button>
+        {getAccessToken && <AccountSettings email={email} api={{ getAccessToken }} onDeleted={onSignOut} />}
       </section>
 
       {data && (
