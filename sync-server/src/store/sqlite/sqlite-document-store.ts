@@ -74,10 +74,18 @@ export function createSqliteDocumentStore(options: SqliteOptions): SqliteDocumen
         stored.push(result.doc);
         if (!result.changed) continue;
         seq += 1;
-        const data = JSON.stringify(result.doc);
-        s.upsertDoc.run(scope, collection, result.doc.id, owner, seq, result.doc._deleted ? 1 : 0, data);
-        // A copy, so a caller mutating the outcome cannot change what a later merge in this batch sees.
-        changed.push({ seq, doc: JSON.parse(data) as SyncDoc });
+        s.upsertDoc.run(
+          scope,
+          collection,
+          result.doc.id,
+          owner,
+          seq,
+          result.doc._deleted ? 1 : 0,
+          JSON.stringify(result.doc),
+        );
+        // The merge's own object, not a re-parsed copy: every merge reads its master from the table,
+        // so nothing a caller does with the outcome can reach a later merge or the stored row.
+        changed.push({ seq, doc: result.doc });
       }
       if (seq !== fromSeq) s.setSeq.run(scope, collection, owner, seq);
       return { fromSeq, toSeq: seq, changed, stored };
