@@ -274,6 +274,8 @@ export async function runDeterministicSimulation(
 
   const sims: SimDevice[] = [];
   let nextTask = 0;
+  /** Every repair any device made (its verify found documents differing from the server's). */
+  const repairsSeen: string[] = [];
 
   const openDevice = async (name: string, dbName: string, skew: number): Promise<SimDevice> => {
     const db = await runUntil(
@@ -293,6 +295,13 @@ export async function runDeterministicSimulation(
       transport,
       random: engineRandom.next,
       resyncIntervalMs: 30_000,
+      // A repair the engine makes on its own (after a connect, on its timer) means replication
+      // failed to deliver something; it must not hide that from the barrier's identity check.
+      onRepair: (repair) => {
+        if (repair.documents.length === 0) return;
+        note(`${sim.name} repaired ${repair.collection} ${repair.documents.join(',')}`);
+        repairsSeen.push(`${sim.name} ${repair.collection} ${repair.documents.join(',')}`);
+      },
     });
     if (!sim.connected) void sim.sync.transport.then((t) => t.disconnect());
   };
@@ -398,6 +407,12 @@ export async function runDeterministicSimulation(
     }
     if (diff && opts.onDivergence === 'fail')
       throw new InvariantViolation(`[R2][R3] ${what}: devices differ from the server:${diff}`);
+    // Replication alone must deliver every merge result (R1, R3): in a run without corruption a
+    // repair by the digest verify means a device diverged, even when it ended identical.
+    if (repairsSeen.length > 0 && opts.onDivergence === 'fail')
+      throw new InvariantViolation(
+        `[R3][R9] ${what}: a verify had to repair what replication never delivered: ${repairsSeen.join('; ')}`,
+      );
     const outcomes = await runUntil(verifyAll(participants), `${what}: verify`);
     const repaired = outcomes.filter((o) => o === 'repaired').length;
     if (repaired > 0) {

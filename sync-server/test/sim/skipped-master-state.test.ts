@@ -210,4 +210,39 @@ describe('pushes that race a pause or another device (fuzz seed 73)', () => {
     expect(server.listId).toBe('work');
     await vi.waitFor(async () => expect(await local()).toEqual({ title: 'second', listId: 'work' }));
   });
+
+  it('[R3][R4] a merge that changes no clock, only logs a conflict, reaches the device whose push it raced (fuzz seed 6743)', async () => {
+    const { net, d0, d1, task, repairs } = await setUp();
+    // Both edit the same field, d1 offline; d1's stamp is the later one, so d0's value loses.
+    const d1Transport = await d1.sync.transport;
+    d1Transport.disconnect();
+    await updateTask(d0.db, d0.clock, task.id, { tags: ['home'] });
+    await updateTask(d1.db, d1.clock, task.id, { tags: ['work'] });
+    // d1 comes back: it pulls (nothing new), then pushes its offline edit in RxDB's initial upstream
+    // sync, which (unlike a live push) does not hold incoming master states back.
+    d1Transport.connect();
+    await net.deliver('d1', 'up', 'sync:pull');
+    await net.deliver('d1', 'up', 'sync:pull');
+    await net.deliver('d1', 'down', 'ack sync:pull');
+    await net.deliver('d1', 'down', 'ack sync:pull');
+    // d1's push commits first (seq 2); its acknowledgement waits.
+    await net.deliver('d1', 'up', 'sync:push');
+    // d0's push commits next (seq 3): its `tags` loses and the merge only logs the loss.
+    await net.deliver('d0', 'up', 'sync:push');
+    const server = (await net.store.getDoc('u1', 'tasks', task.id))!.doc as Task;
+    expect(server.tags).toEqual(['work']);
+    expect(server.conflicts.map((c) => [c.field, c.lostValue])).toEqual([['tags', '["home"]']]);
+    // d1 hears of both before its own acknowledgement: seq 3 has d1's clocks, but one record more.
+    await net.deliver('d1', 'down', 'changes 1->2');
+    await net.deliver('d1', 'down', 'changes 2->3');
+    await net.deliver('d1', 'down', 'ack sync:push');
+    await settled(net, d1.sync);
+    await net.flush();
+    await vi.waitFor(async () => {
+      const doc = (await d1.db.tasks.findOne(task.id).exec())!.toMutableJSON() as Task;
+      expect(doc.conflicts).toEqual(server.conflicts);
+    });
+    // By replication alone: nothing was left for the digest verify to repair.
+    expect(repairs).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   differingBuckets,
   documentDigestHash,
   isErrorBody,
+  jsonEqual,
   DEFAULT_MAX_CLOCK_SKEW_MS,
   PROTOCOL_LIMITS,
   restampAfter,
@@ -320,22 +321,30 @@ export class CollectionReplication {
   }
 
   /**
-   * Documents this device is pushing right now (id -> digest hash of the pushed state, and how
-   * many pushes hold it). RxDB's downstream skips a master state for a document with an unpushed
-   * local write, trusting the push to come back with a conflict. But this server merges instead of
-   * refusing, so a push that committed *before* another device's change reports no conflict, and
-   * the skipped newer state would be lost behind the checkpoint (fuzz seed 73, rule R3). So a
-   * master state that arrives for a document while it is being pushed, and differs from what is
-   * pushed, is remembered, and once the push has settled the collection pulls again from before it.
+   * Documents this device is pushing right now (id -> the pushed state, and how many pushes hold
+   * it). RxDB's downstream skips a master state for a document with an unpushed local write,
+   * trusting the push to come back with a conflict. But this server merges instead of refusing, so
+   * a push that committed *before* another device's change reports no conflict, and the skipped
+   * newer state would be lost behind the checkpoint (fuzz seed 73, rule R3). So a master state that
+   * arrives for a document while it is being pushed, and differs from what is pushed, is
+   * remembered, and once the push has settled the collection pulls again from before it.
+   *
+   * "Differs" means any difference in the document, not only in its clocks: a merge can change a
+   * document without changing a clock (it appends a conflict record when a concurrent push of the
+   * same field loses, or drops dismissed ones). Fuzz seed 6743: d2 pushed t9 (seq 15), d1's
+   * concurrent push of an older `tags` lost and only logged a conflict (seq 17), and that state
+   * reached d2 while its own push was in flight. Compared by the R9 digest hash (then clocks
+   * only), it looked like d2's pushed state, so RxDB's skip went unnoticed and d2 never got the
+   * record. A digest is for finding divergence, not for deciding equality here.
    */
-  private readonly pushing = new Map<string, { hash: number; count: number }>();
+  private readonly pushing = new Map<string, { doc: SyncDoc; count: number }>();
   private suspectFrom: number | undefined;
   private rewindTo: number | undefined;
 
   private beginPush(docs: SyncDoc[]): string[] {
     for (const doc of docs) {
       const entry = this.pushing.get(doc.id);
-      this.pushing.set(doc.id, { hash: documentDigestHash(doc), count: (entry?.count ?? 0) + 1 });
+      this.pushing.set(doc.id, { doc: stripRxMeta(doc), count: (entry?.count ?? 0) + 1 });
     }
     return docs.map((doc) => doc.id);
   }
@@ -366,7 +375,8 @@ export class CollectionReplication {
     if (this.pushing.size === 0) return;
     for (const doc of docs) {
       const entry = this.pushing.get(doc.id);
-      if (entry && entry.hash !== documentDigestHash(doc)) {
+      // The whole document: equal clocks do not mean an equal conflict log (see `pushing`).
+      if (entry && !jsonEqual(entry.doc, stripRxMeta(doc))) {
         this.suspectFrom = Math.min(this.suspectFrom ?? Infinity, Math.max(0, fromSeq));
       }
     }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { runDeterministicSimulation } from './simulation.js';
+
+/**
+ * Seeds the deterministic simulation (or `npm run fuzz`) once failed, each with the step count it
+ * failed at. They replay exactly, so each one still runs the interleaving that found its bug.
+ */
+describe('deterministic simulation regressions', () => {
+  /**
+   * Seed 6743, 40 steps (found by `npm run fuzz`, fixed 2026-12-01). At barrier #34 d2's copy of t9
+   * had every clock the server's had, but not the server's one conflict record. d2 pushed t9 (seq
+   * 15); d1's concurrent push of an older `tags` lost and the merge only logged the loss (seq 17, no
+   * clock changed). The hint for seq 17 reached d2 while its own push was still unacknowledged, so
+   * RxDB skipped that master state (unpushed local write), and the engine's guard for exactly this
+   * case compared the two states by clocks only and saw nothing to pull again. The guard
+   * (`CollectionReplication.noteDownstream`) now compares whole documents.
+   */
+  it('[R3][R4] seed 6743: a merge that only logs a conflict reaches the device whose push it raced', async () => {
+    const result = await runDeterministicSimulation(6743, { steps: 40 });
+    expect(result.stats.docs).toBeGreaterThan(0);
+  }, 120_000);
+});
