@@ -31,6 +31,8 @@ interface Txn {
   /** Uncommitted writes by namespace and `_id` key (null = deleted). */
   writes: Map<string, Map<string, Doc | null>>;
   state: 'active' | 'committed' | 'aborted';
+  /** When it started (engine clock, ms), for the transaction lifetime limit. */
+  startedAt: number;
 }
 interface SessionState {
   txn?: Txn;
@@ -43,6 +45,14 @@ export interface EngineOptions {
   replicaSet: string | null;
   /** `host:port` this server answers as. */
   me: () => string;
+  /**
+   * MongoDB's `transactionLifetimeLimitSeconds` (default 60): an open transaction older than this
+   * is aborted. It is what frees the locks of a transaction whose client died mid-way (a SIGKILLed
+   * instance never commits nor aborts it), so it matters to the cluster tests.
+   */
+  transactionLifetimeLimitSeconds?: number;
+  /** The engine's clock, in ms (tests may move it). */
+  now?: () => number;
 }
 
 export interface EngineStats {
@@ -50,6 +60,8 @@ export interface EngineStats {
   aborts: number;
   writeConflicts: number;
   commands: number;
+  /** Transactions aborted for outliving the transaction lifetime limit. */
+  expired: number;
 }
 
 /** What a command handler returns: a reply, or a fault's instruction to drop the connection. */
@@ -84,7 +96,7 @@ const toNumber = (value: unknown): number => (value instanceof Long ? value.toNu
  */
 export class Engine {
   readonly faults = new Faults();
-  readonly stats: EngineStats = { commits: 0, aborts: 0, writeConflicts: 0, commands: 0 };
+  readonly stats: EngineStats = { commits: 0, aborts: 0, writeConflicts: 0, commands: 0, expired: 0 };
   private readonly collections = new Map<string, Collection>();
   private readonly sessions = new Map<string, SessionState>();
   private readonly locks = new Map<string, Txn>();
@@ -101,6 +113,7 @@ export class Engine {
   /** Runs one command; never throws (errors become `{ ok: 0 }` replies). */
   run(body: Doc): Outcome {
     this.stats.commands += 1;
+    this.abortExpired();
     const name = Object.keys(body)[0] ?? '';
     const fault = this.faults.match(name, body);
     if (fault?.kind === 'drop-before') {
@@ -171,13 +184,37 @@ export class Engine {
     if (body.startTransaction === true) {
       // A newer transaction on the session aborts the older one (a driver retrying after an error).
       if (session.txn?.state === 'active') this.abort(session.txn);
-      session.txn = { lsid, txnNumber, snapshotTs: this.ts, writes: new Map(), state: 'active' };
+      session.txn = {
+        lsid,
+        txnNumber,
+        snapshotTs: this.ts,
+        writes: new Map(),
+        state: 'active',
+        startedAt: this.now(),
+      };
       this.active.add(session.txn);
       return session.txn;
     }
     const txn = session.txn;
     if (!txn || txn.txnNumber !== txnNumber || txn.state === 'aborted') throw noSuchTransaction(txnNumber);
     return txn;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** MongoDB's periodic reaper of transactions past their lifetime, run before each command here. */
+  private abortExpired(): void {
+    if (this.active.size === 0) return;
+    const limitMs = (this.options.transactionLifetimeLimitSeconds ?? 60) * 1000;
+    const now = this.now();
+    for (const txn of [...this.active]) {
+      if (now - txn.startedAt > limitMs) {
+        this.abort(txn);
+        this.stats.expired += 1;
+      }
+    }
   }
 
   private abort(txn: Txn): void {

@@ -11,6 +11,8 @@ const OP_COMPRESSED = 2012;
 export interface MongoDoubleOptions {
   /** Replica-set name (default `rs0`); `null` for a standalone server without transactions. */
   replicaSet?: string | null;
+  /** MongoDB's `transactionLifetimeLimitSeconds` (default 60, as on a real server). */
+  transactionLifetimeLimitSeconds?: number;
 }
 
 export interface MongoDouble {
@@ -34,7 +36,11 @@ const BSON_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: 
 export async function startMongoDouble(options: MongoDoubleOptions = {}): Promise<MongoDouble> {
   const replicaSet = options.replicaSet === undefined ? 'rs0' : options.replicaSet;
   let port = 0;
-  const engineOptions: EngineOptions = { replicaSet, me: () => `127.0.0.1:${port}` };
+  const engineOptions: EngineOptions = {
+    replicaSet,
+    me: () => `127.0.0.1:${port}`,
+    transactionLifetimeLimitSeconds: options.transactionLifetimeLimitSeconds,
+  };
   const engine = new Engine(engineOptions);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {

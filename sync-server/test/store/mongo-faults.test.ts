@@ -1,8 +1,9 @@
+import { MongoClient } from 'mongodb';
 import { Registry } from 'prom-client';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DocumentStore } from '../../src/store/document-store.js';
 import type { Stores } from '../../src/store/open-stores.js';
-import { inTransaction, onCollection, type MongoDouble } from '../mongo-double/index.js';
+import { inTransaction, onCollection, startMongoDouble, type MongoDouble } from '../mongo-double/index.js';
 import { realMerge, rows, taskDoc } from './doc-fixtures.js';
 import { freshMongoStores, sharedDouble } from './mongo-fixture.js';
 
@@ -149,5 +150,38 @@ describe('MongoStore under injected faults: mongodb (emulated replica set)', () 
     expect(await retries()).toBe(5);
     double.engine.faults.clear();
     expect(await store.currentSeq('u1', 'tasks')).toBe(0);
+  });
+});
+
+describe('MongoStore when a client dies inside a transaction: mongodb (emulated replica set)', () => {
+  it('[R1][R2] the dead transaction blocks the scope until the lifetime limit aborts it; then pushes go through and nothing is lost', async () => {
+    // A SIGKILLed instance leaves its push transaction open, holding the scope's counter. MongoDB
+    // aborts it after transactionLifetimeLimitSeconds (docker-compose sets 10 s; here 1 s).
+    const double = await startMongoDouble({ transactionLifetimeLimitSeconds: 1 });
+    const { stores, dbName, cleanup } = await freshMongoStores(double.uri);
+    const dead = new MongoClient(double.uri);
+    try {
+      const store = stores.documents;
+      const push = (id: string) => store.applyPush('u1', 'tasks', rows(taskDoc(id)), realMerge('tasks'));
+      await push('a');
+      const session = dead.startSession();
+      session.startTransaction();
+      await dead
+        .db(dbName)
+        .collection('counters')
+        .updateMany({}, { $inc: { writes: 1 } }, { session });
+      // The dead client never commits nor aborts. Meanwhile pushes to the scope fail, retryably.
+      await expect(push('b')).rejects.toMatchObject({ reason: 'internal', message: expect.stringContaining('busy') });
+      await vi.waitFor(() => push('b'), { timeout: 10_000, interval: 200 });
+      expect(double.engine.stats.expired).toBe(1);
+      expect((await store.pull('u1', 'tasks', 0, 10)).map((r) => [r.seq, r.doc.id])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
+    } finally {
+      await dead.close();
+      await cleanup();
+      await double.close();
+    }
   });
 });

@@ -23,7 +23,7 @@ export function sharedDouble(): { get(): Promise<MongoDouble>; close(): Promise<
 export async function freshMongoStores(
   uri: string,
   options: { real?: boolean; registry?: Registry } = {},
-): Promise<{ stores: Stores; cleanup(): Promise<void> }> {
+): Promise<{ stores: Stores; dbName: string; cleanup(): Promise<void> }> {
   const dbName = `taskmaster_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const stores = await openMongoStores({
     uri,
@@ -35,6 +35,7 @@ export async function freshMongoStores(
   await Promise.all([stores.documents.ready(), stores.accounts.ready()]);
   return {
     stores,
+    dbName,
     async cleanup() {
       await stores.close();
       if (options.real) {

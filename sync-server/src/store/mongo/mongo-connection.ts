@@ -92,7 +92,12 @@ export function createTransactionRunner(
     try {
       return await session.withTransaction(async (s) => {
         attempts += 1;
-        if (attempts > 1) options.onRetry?.(operation, 'transient-transaction-error');
+        if (attempts > 1) {
+          options.onRetry?.(operation, 'transient-transaction-error');
+          // Jittered, growing backoff: instances that conflicted on one scope's counter would
+          // otherwise retry in lockstep and conflict again.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * 2 ** attempts));
+        }
         if (attempts > maxAttempts) {
           // Not a MongoError: withTransaction aborts and rethrows instead of retrying again.
           throw new TaskmasterError('internal', `${operation}: the store is busy, try again`, 503);

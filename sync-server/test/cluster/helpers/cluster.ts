@@ -26,6 +26,13 @@ export const CLUSTER_STORES: readonly { store: ClusterStore; label: string }[] =
   },
 ];
 
+/**
+ * The transaction lifetime limit docker-compose gives mongod (`transactionLifetimeLimitSeconds`):
+ * how long a push transaction left open by a killed instance can block its scope. The emulated
+ * replica set uses the same value.
+ */
+export const MONGO_TRANSACTION_LIFETIME_S = 10;
+
 /** `uri` with its database name replaced (works for multi-host URIs, which URL cannot parse). */
 const withDatabase = (uri: string, db: string) => uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
 
@@ -112,7 +119,8 @@ export async function startCluster(options: {
   try {
     let env = options.env;
     if (store === 'mongodb') {
-      if (!realMongo) cluster.mongo = await startMongoDouble();
+      if (!realMongo)
+        cluster.mongo = await startMongoDouble({ transactionLifetimeLimitSeconds: MONGO_TRANSACTION_LIFETIME_S });
       mongoUri = withDatabase(realMongo ?? cluster.mongo!.uri, mongoDb);
       env = { MONGODB_URI: mongoUri, MONGODB_MIN_POOL_SIZE: '1', ...options.env };
     }
