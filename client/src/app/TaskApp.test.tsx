@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTask } from '../../test/support/test-fixtures';
 import { TaskAppHarness } from '../../test/support/test-harness';
 
+// The editor is a lazy chunk: its first load transforms its modules, seconds on a loaded machine.
+const LAZY_CHUNK = { timeout: 10_000 };
+
 // `input` events (not `change`) are what typing fires, and what both React and Preact listen to.
 const flush = () => act(async () => {});
 
@@ -101,14 +104,16 @@ describe('TaskApp', () => {
   it('opens the editor and writes one field at a time', async () => {
     render(<TaskAppHarness initial={[makeTask({ title: 'Draft' })]} />);
     fireEvent.click(screen.getByRole('button', { name: 'Draft' }));
-    const editor = await screen.findByRole('region', { name: 'Edit task' });
+    const editor = await screen.findByRole('region', { name: 'Edit task' }, LAZY_CHUNK);
     const title = within(editor).getByLabelText('Title');
     fireEvent.input(title, { target: { value: 'Final' } });
     fireEvent.blur(title);
     fireEvent.change(within(editor).getByLabelText('Priority'), { target: { value: 'urgent' } });
-    await flush();
-    const row = screen.getByRole('checkbox', { name: 'Final' }).closest('li')!;
-    expect(within(row).getByText('Urgent')).toBeTruthy();
+    // Each field is its own write: wait for both instead of assuming one tick is enough.
+    await waitFor(() => {
+      const row = screen.getByRole('checkbox', { name: 'Final' }).closest('li')!;
+      expect(within(row).getByText('Urgent')).toBeTruthy();
+    }, LAZY_CHUNK);
   });
 
   it('gives every control an accessible name', () => {
