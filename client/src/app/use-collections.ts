@@ -9,6 +9,7 @@ import {
   type RxJsonSchema,
 } from 'rxdb/plugins/core';
 import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
+import { applyStartDates } from '../features/tasks/start-date';
 import { arrangeView, matchesSearch, viewQuery, type TaskQuery } from '../features/tasks/task-query';
 
 export interface LocalData {
@@ -142,5 +143,11 @@ export function useTaskView(
     return arrangeView(sorted, sort);
   }, [fallbackSource, key]);
   const view = arranged ?? fallback ?? [];
-  return useMemo(() => (search.trim() === '' ? view : view.filter((t) => matchesSearch(t, search))), [view, search]);
+  const kind = scope.kind;
+  return useMemo(() => {
+    const searching = search.trim() !== '';
+    const found = searching ? view.filter((t) => matchesSearch(t, search)) : view;
+    // Tasks whose start date is ahead: hidden from Today, Inbox and All tasks, "later" in a list.
+    return applyStartDates(found, { scope: { kind }, today, searching });
+  }, [view, search, kind, today]);
 }

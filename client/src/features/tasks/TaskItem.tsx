@@ -1,6 +1,7 @@
 import type { Task } from '@taskmaster/shared-schema';
 import { memo, useState, type CSSProperties, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
 import { formatDue, PRIORITY_LABEL } from './format';
+import { isNotStarted } from './start-date';
 import { isDone, isOverdue } from './task-query';
 
 export interface TaskItemProps {
@@ -50,6 +51,8 @@ export const TaskItem = memo(function TaskItem({
   const [toggled, setToggled] = useState<Task | null>(null);
   const done = isDone(task) !== (toggled === task);
   const overdue = isOverdue(task, today);
+  // A start date ahead: the row says when the task becomes actionable (views place it "later").
+  const later = isNotStarted(task, today);
   const classes = [
     'task',
     done && 'task--done',
@@ -69,6 +72,7 @@ export const TaskItem = memo(function TaskItem({
     if (sub.done) subDone++;
   }
   const hasMeta =
+    later ||
     subTotal > 0 ||
     Boolean(task.repeat) ||
     task.dueDate !== '' ||
@@ -119,6 +123,7 @@ export const TaskItem = memo(function TaskItem({
         </button>
         {hasMeta && (
           <div className="task__meta" id={`meta-${task.id}`}>
+            {later && <span className="chip chip--starts">Starts {formatDue(task.startDate!, today)}</span>}
             {task.dueDate !== '' && (
               <span className={`chip chip--due${overdue ? ' chip--overdue' : ''}`}>
                 {overdue ? 'Overdue · ' : ''}

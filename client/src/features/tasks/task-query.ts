@@ -1,5 +1,6 @@
 import type { Task, TaskPriority } from '@taskmaster/shared-schema';
 import type { MangoQuery, MangoQuerySelector } from 'rxdb/plugins/core';
+import { isNotStarted } from './start-date';
 
 /** Which tasks the main pane shows: a smart view, a list (project) or a tag. */
 export type Scope =
@@ -49,8 +50,11 @@ export function inScope(task: Task, scope: Scope, today: string): boolean {
       return task.dueDate !== '' && (task.dueDate === today || isOverdue(task, today));
     case 'overdue':
       return isOverdue(task, today);
-    case 'upcoming':
-      return !isDone(task) && task.dueDate !== '' && task.dueDate <= upcomingLastDay(today);
+    case 'upcoming': {
+      const last = upcomingLastDay(today);
+      const starts = isNotStarted(task, today) && task.startDate! <= last;
+      return !isDone(task) && ((task.dueDate !== '' && task.dueDate <= last) || starts);
+    }
     case 'inbox':
       return task.listId === '';
     case 'list':
@@ -120,12 +124,14 @@ export function countOpen(tasks: readonly Task[], today: string): OpenCounts {
   const counts: OpenCounts = { all: 0, today: 0, overdue: 0, inbox: 0, lists: {} };
   for (const task of tasks) {
     if (isDone(task)) continue;
-    counts.all += 1;
-    if (task.dueDate !== '' && task.dueDate <= today) {
+    // A task whose start date is ahead counts in its list only, like the views show it (start-date.ts).
+    const later = isNotStarted(task, today);
+    if (!later) counts.all += 1;
+    if (!later && task.dueDate !== '' && task.dueDate <= today) {
       counts.today += 1;
       if (task.dueDate < today) counts.overdue += 1;
     }
-    if (task.listId === '') counts.inbox += 1;
+    if (task.listId === '') counts.inbox += later ? 0 : 1;
     else counts.lists[task.listId] = (counts.lists[task.listId] ?? 0) + 1;
   }
   return counts;
@@ -158,8 +164,14 @@ function scopeSelector(scope: Scope, today: string): Selector {
     case 'overdue':
       return { dueDate: { $gt: '', $lt: today }, status: { $ne: 'done' } };
     case 'upcoming':
-      // Overdue and the next 14 days, open only (the Upcoming view groups them by day).
-      return { dueDate: { $gt: '', $lte: upcomingLastDay(today) }, status: { $ne: 'done' } };
+      // Overdue and the next 14 days, and tasks starting in them, open only (the view groups them by day).
+      return {
+        status: { $ne: 'done' },
+        $or: [
+          { dueDate: { $gt: '', $lte: upcomingLastDay(today) } },
+          { startDate: { $gt: today, $lte: upcomingLastDay(today) } },
+        ],
+      };
     case 'inbox':
       return { listId: '' };
     case 'list':

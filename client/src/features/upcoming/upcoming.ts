@@ -1,4 +1,5 @@
 import type { Task } from '@taskmaster/shared-schema';
+import { isNotStarted } from '../tasks/start-date';
 import { PRIORITY_RANK } from '../tasks/task-query';
 import { addDaysUtc } from '../tasks/recurrence-phrase';
 import type { ProjectedOccurrence } from './project-repeats';
@@ -36,12 +37,15 @@ export function groupUpcoming(
   const overdue: Task[] = [];
   const byDay = new Map<string, Task[]>();
   for (const task of tasks) {
-    if (task.status === 'done' || task.dueDate === '') continue;
-    if (task.dueDate < today) overdue.push(task);
-    else if (task.dueDate <= last) {
-      const list = byDay.get(task.dueDate) ?? [];
+    if (task.status === 'done') continue;
+    // A task that has not started yet is listed on its start day (Things' "Upcoming").
+    const day = isNotStarted(task, today) && task.startDate! <= last ? task.startDate! : task.dueDate;
+    if (day === '') continue;
+    if (day < today) overdue.push(task);
+    else if (day <= last) {
+      const list = byDay.get(day) ?? [];
       list.push(task);
-      byDay.set(task.dueDate, list);
+      byDay.set(day, list);
     }
   }
   const groups: UpcomingGroup[] = [];
