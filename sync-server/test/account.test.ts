@@ -7,7 +7,7 @@ import { taskDoc } from './store/doc-fixtures.js';
 
 /**
  * Self-service account settings over REST: `POST /api/auth/password` and `DELETE /api/auth/account`.
- * A session that ends loses access at once (DESIGN security requirements); an erase goes through
+ * A session that ends loses access at once (SPEC S1); an erase goes through
  * the admin GDPR erase path, so nothing of the account is left (SPEC R5: a device only ever reaches
  * its own user's data, and an erased user has none).
  */
@@ -95,7 +95,7 @@ describe('account settings REST API', () => {
       expect(injected.status).toBe(400);
     });
 
-    it('[R5] changes the password, signs every OTHER session out at once (tokens, sockets), keeps this one', async () => {
+    it('[S1] changes the password, signs every OTHER session out at once (tokens, sockets), keeps this one', async () => {
       const alice = await register(server.url);
       const laptop = await login(server.url, alice);
       const phone = await login(server.url, alice);
@@ -172,7 +172,7 @@ describe('account settings REST API', () => {
       expect(await server.store.getDoc(alice.tokens.user.id, 'tasks', 'keep-1')).toBeDefined();
     });
 
-    it('[R5] erases through the admin erase path: documents, tombstones, sessions and account gone, other devices told account:erased, the audit keeps only that an erase happened', async () => {
+    it('[S1][R5] erases through the admin erase path: documents, tombstones, sessions and account gone, other devices told account:erased, the audit keeps only that an erase happened', async () => {
       const alice = await register(server.url);
       const bob = await register(server.url);
       await withData(bob);
