@@ -87,14 +87,57 @@ export function createEventRateLimiter(): RateLimiterAbstract {
 }
 
 /**
- * Logs the first occurrence per connection and then one in `every`, with the number skipped, so
- * a flood of bad events cannot turn into a flood of log lines.
+ * A flood of bad events must not turn into a flood of log lines: per connection, the first
+ * occurrence is logged and then one in 100, with the number skipped.
  */
-function sampled(every: number) {
-  let seen = 0;
-  return (log: (skipped: number) => void) => {
-    seen += 1;
-    if (seen === 1 || seen % every === 0) log(seen === 1 ? 0 : every - 1);
+const sampled = (seen: number) => seen === 1 || seen % 100 === 0;
+const skippedOf = (seen: number) => (seen === 1 ? 0 : 99);
+
+/**
+ * Deadlines shared by many items, swept once a second: one timer for all of them instead of one per
+ * item. `add` takes a delay in ms on the process clock; `onDue` never runs early, and at most two
+ * sweeps late.
+ */
+export function createExpirySweep<T>(onDue: (item: T) => void, sweepMs = 1000) {
+  const buckets = new Map<number, Set<T>>();
+  const bucketOf = new Map<T, number>();
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    const due = Math.floor(Date.now() / sweepMs);
+    for (const [bucket, items] of buckets) {
+      if (bucket > due) continue;
+      buckets.delete(bucket);
+      for (const item of items) {
+        bucketOf.delete(item);
+        onDue(item);
+      }
+    }
+    if (buckets.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  return {
+    add(item: T, delayMs: number) {
+      const bucket = Math.ceil((Date.now() + Math.max(0, delayMs)) / sweepMs);
+      let items = buckets.get(bucket);
+      if (!items) buckets.set(bucket, (items = new Set()));
+      items.add(item);
+      bucketOf.set(item, bucket);
+      if (!timer) {
+        timer = setInterval(sweep, sweepMs);
+        timer.unref();
+      }
+    },
+    remove(item: T) {
+      const bucket = bucketOf.get(item);
+      if (bucket === undefined) return;
+      bucketOf.delete(item);
+      const items = buckets.get(bucket);
+      items?.delete(item);
+      if (items?.size === 0) buckets.delete(bucket);
+    },
+    size: () => bucketOf.size,
   };
 }
 
@@ -190,8 +233,93 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
     );
   });
 
+  // Memory per idle connection is a figure we hold ourselves to (issue 11), so a connection keeps
+  // little of its own: the handlers below are shared (Socket.IO calls them with `this` = the socket),
+  // log lines name the socket in their fields instead of a child logger per socket, token expiry is
+  // one shared sweep instead of a timer per socket, and the one closure per socket is the gate.
+  const endConnection = (socket: SyncSocket, reason: 'token-expired') => {
+    socket.emit('auth:expired', { reason });
+    socket.disconnect(true);
+  };
+  // The connection must not outlive its token: tell the device and close at expiry. Deadlines are
+  // on the process's own clock, as a timer per socket would be, and at most 2 s late; every event
+  // checks expiry itself before anything is served (the gate below).
+  const expiry = createExpirySweep<SyncSocket>((socket) => endConnection(socket, 'token-expired'));
+
+  function onDisconnect(this: SyncSocket) {
+    release(this.data.userId, this.id);
+    expiry.remove(this);
+  }
+
+  const handle = <R>(
+    name: 'pull' | 'push' | 'digest' | 'bucket',
+    run: (socket: SyncSocket, payload: unknown) => Promise<R>,
+  ) => {
+    const serve = async (socket: SyncSocket, payload: unknown, reply: (response: R | ErrorBody) => void) => {
+      const tracked = name === 'push';
+      if (tracked) inFlight += 1;
+      const started = process.hrtime.bigint();
+      let outcome = 'ok';
+      try {
+        if (options.isShuttingDown() && tracked) {
+          throw new TaskmasterError('server-shutting-down', 'server is shutting down; reconnect and retry', 503);
+        }
+        reply(await run(socket, payload));
+        socket.data.lastSyncAt = now();
+      } catch (error) {
+        outcome = error instanceof TaskmasterError ? error.reason : 'internal';
+        const reqId = (reply as { reqId?: string }).reqId;
+        const where = { userId: socket.data.userId, socketId: socket.id, event: name, reqId };
+        if (!(error instanceof TaskmasterError)) {
+          logger.error({ ...where, err: error }, 'sync event failed');
+          options.onUnexpectedError?.(error, name);
+        } else logger.debug({ ...where, reason: error.reason }, 'sync event rejected');
+        reply(toErrorBody(error));
+      } finally {
+        metrics?.syncEvents.inc({ event: name, outcome });
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (outcome === 'ok' && (name === 'pull' || name === 'push')) {
+          const collection = (payload as { collection: string }).collection;
+          (tracked ? metrics?.pushDuration : metrics?.pullDuration)?.observe({ collection }, seconds);
+        }
+        if (tracked) {
+          inFlight -= 1;
+          if (inFlight === 0) {
+            const waiters = idleWaiters;
+            idleWaiters = [];
+            waiters.forEach((resolve) => resolve());
+          }
+        }
+      }
+    };
+    return function (this: SyncSocket, payload: unknown, reply: (response: R | ErrorBody) => void) {
+      void serve(this, payload, reply);
+    };
+  };
+
+  const onPull = handle('pull', async (socket, payload) => {
+    const response = await sync.pull(socket.data.userId, payload);
+    metrics?.pullDocs.inc({ collection: (payload as { collection: string }).collection }, response.documents.length);
+    options.activity?.record('pull');
+    return response;
+  });
+  const onPush = handle('push', async (socket, payload) => {
+    const response = await sync.push(socket.data.userId, payload, socket.id);
+    const collection = (payload as { collection: string }).collection;
+    metrics?.pushDocs.inc({ collection }, (payload as { rows: unknown[] }).rows.length);
+    options.activity?.record('push');
+    if (response.conflicts.length > 0) {
+      metrics?.conflicts.inc({ collection }, response.conflicts.length);
+      options.activity?.record('conflict', response.conflicts.length);
+    }
+    return response;
+  });
+  // Divergence check and repair (rule R9): read-only, answered from the store.
+  const onDigest = handle('digest', (socket, payload) => sync.digest(socket.data.userId, payload));
+  const onBucket = handle('bucket', (socket, payload) => sync.bucket(socket.data.userId, payload));
+
   io.on('connection', (socket: SyncSocket) => {
-    const { userId, sessionId } = socket.data;
+    const { userId, sessionId, expiresAt } = socket.data;
     void socket.join(userRoom(userId));
     // First message on every connection: devices correct their clock by it before replicating (R8).
     socket.emit('sync:hello', {
@@ -200,20 +328,16 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
       minProtocol: MIN_PROTOCOL_VERSION,
       maxClockSkewMs: options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     });
-    const log = logger.child({ userId, socketId: socket.id });
-    let eventCount = 0;
-    const sampleNoAck = sampled(100);
-    const sampleLimited = sampled(100);
-    socket.on('disconnect', () => release(userId, socket.id));
+    // Nothing reads the upgrade request or the token once the handshake is done: don't keep them.
+    (socket.conn as unknown as { request: unknown }).request = null;
+    socket.handshake.auth = {};
+    socket.on('disconnect', onDisconnect);
+    expiry.add(socket, expiresAt - now());
 
-    const endConnection = (reason: 'token-expired') => {
-      socket.emit('auth:expired', { reason });
-      socket.disconnect(true);
-    };
-    // The connection must not outlive its token: tell the device and close at expiry.
-    const expiryTimer = setTimeout(() => endConnection('token-expired'), Math.max(0, socket.data.expiresAt - now()));
-    expiryTimer.unref();
-    socket.on('disconnect', () => clearTimeout(expiryTimer));
+    let eventCount = 0;
+    // Warnings about this connection's events are sampled (see `sampled`).
+    let noAckSeen = 0;
+    let limitedSeen = 0;
 
     // The one gate every incoming event passes, acknowledged or not, known or not.
     socket.use((packet, next) => {
@@ -227,23 +351,28 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
 
       if (options.revocations?.isRevokedNow(sessionId)) {
         refuse(new TaskmasterError('token-revoked', 'this session was signed out; sign in again', 401));
-        endConnection('token-expired');
+        endConnection(socket, 'token-expired');
         return;
       }
       if (socket.data.expiresAt <= now()) {
         refuse(new TaskmasterError('token-expired', 'access token expired; refresh and reconnect', 401));
-        endConnection('token-expired');
+        endConnection(socket, 'token-expired');
         return;
       }
       limiter.consume(socket.id).then(
         () => {
           if (!ack) {
-            sampleNoAck((skipped) =>
-              log.warn(
-                { event: String(event).slice(0, 64), reqId, skipped },
+            if (sampled(++noAckSeen))
+              logger.warn(
+                {
+                  userId,
+                  socketId: socket.id,
+                  event: String(event).slice(0, 64),
+                  reqId,
+                  skipped: skippedOf(noAckSeen),
+                },
                 'socket event without acknowledgement ignored',
-              ),
-            );
+              );
             return;
           }
           if (!SYNC_EVENTS.has(event)) {
@@ -268,12 +397,16 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
           }
           // The handler's log lines carry this event's id: it travels on the acknowledgement function.
           (packet as unknown[])[packet.length - 1] = Object.assign((response: unknown) => ack(response), { reqId });
-          log.debug({ event, reqId }, 'socket event');
+          logger.debug({ userId, socketId: socket.id, event, reqId }, 'socket event');
           next();
         },
         () => {
           metrics?.rateLimited.inc({ scope: 'socket' });
-          sampleLimited((skipped) => log.warn({ reqId, skipped }, 'socket events rate limited'));
+          if (sampled(++limitedSeen))
+            logger.warn(
+              { userId, socketId: socket.id, reqId, skipped: skippedOf(limitedSeen) },
+              'socket events rate limited',
+            );
           refuse(
             new TaskmasterError('rate-limited', `more than ${PROTOCOL_LIMITS.eventsPerSecond} events per second`, 429),
           );
@@ -281,80 +414,10 @@ export function attachSocketHandlers(options: SocketHandlerOptions): {
       );
     });
 
-    const handle = <R>(name: 'pull' | 'push' | 'digest' | 'bucket', run: (payload: unknown) => Promise<R>) => {
-      return async (payload: unknown, reply: (response: R | ErrorBody) => void) => {
-        const tracked = name === 'push';
-        if (tracked) inFlight += 1;
-        const started = process.hrtime.bigint();
-        let outcome = 'ok';
-        try {
-          if (options.isShuttingDown() && tracked) {
-            throw new TaskmasterError('server-shutting-down', 'server is shutting down; reconnect and retry', 503);
-          }
-          reply(await run(payload));
-          socket.data.lastSyncAt = now();
-        } catch (error) {
-          outcome = error instanceof TaskmasterError ? error.reason : 'internal';
-          const reqId = (reply as { reqId?: string }).reqId;
-          if (!(error instanceof TaskmasterError)) {
-            log.error({ err: error, event: name, reqId }, 'sync event failed');
-            options.onUnexpectedError?.(error, name);
-          } else log.debug({ event: name, reqId, reason: error.reason }, 'sync event rejected');
-          reply(toErrorBody(error));
-        } finally {
-          metrics?.syncEvents.inc({ event: name, outcome });
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          if (outcome === 'ok' && (name === 'pull' || name === 'push')) {
-            const collection = (payload as { collection: string }).collection;
-            (tracked ? metrics?.pushDuration : metrics?.pullDuration)?.observe({ collection }, seconds);
-          }
-          if (tracked) {
-            inFlight -= 1;
-            if (inFlight === 0) {
-              const waiters = idleWaiters;
-              idleWaiters = [];
-              waiters.forEach((resolve) => resolve());
-            }
-          }
-        }
-      };
-    };
-
-    socket.on(
-      'sync:pull',
-      handle('pull', async (payload) => {
-        const response = await sync.pull(userId, payload);
-        metrics?.pullDocs.inc(
-          { collection: (payload as { collection: string }).collection },
-          response.documents.length,
-        );
-        options.activity?.record('pull');
-        return response;
-      }),
-    );
-    socket.on(
-      'sync:push',
-      handle('push', async (payload) => {
-        const response = await sync.push(userId, payload, socket.id);
-        const collection = (payload as { collection: string }).collection;
-        metrics?.pushDocs.inc({ collection }, (payload as { rows: unknown[] }).rows.length);
-        options.activity?.record('push');
-        if (response.conflicts.length > 0) {
-          metrics?.conflicts.inc({ collection }, response.conflicts.length);
-          options.activity?.record('conflict', response.conflicts.length);
-        }
-        return response;
-      }),
-    );
-    // Divergence check and repair (rule R9): read-only, answered from the store.
-    socket.on(
-      'sync:digest',
-      handle('digest', (payload) => sync.digest(userId, payload)),
-    );
-    socket.on(
-      'sync:bucket',
-      handle('bucket', (payload) => sync.bucket(userId, payload)),
-    );
+    socket.on('sync:pull', onPull);
+    socket.on('sync:push', onPush);
+    socket.on('sync:digest', onDigest);
+    socket.on('sync:bucket', onBucket);
   });
 
   return {
