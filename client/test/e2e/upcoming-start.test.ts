@@ -53,6 +53,7 @@ describe.skipIf(!hasChromium)('e2e: Upcoming repeats and start dates', () => {
   beforeAll(async () => {
     server = await startAppServer();
     browser = await launchBrowser();
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -88,7 +89,6 @@ describe.skipIf(!hasChromium)('e2e: Upcoming repeats and start dates', () => {
     expect(await projected.textContent()).toContain('Repeats');
     expect(await daySection(page, last).locator('[data-projected-date]').count()).toBe(1);
     expect(await seriousFindings(page)).toEqual([]);
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'upcoming-repeats.png') });
 
     // Display only: the device and the server still hold one task.
@@ -115,6 +115,7 @@ describe.skipIf(!hasChromium)('e2e: Upcoming repeats and start dates', () => {
     await taskItem(page, 'Plan the trip').getByRole('button', { name: 'Plan the trip', exact: true }).click();
     const editor = page.getByRole('region', { name: 'Edit task' });
     await editor.getByLabel('Start date').fill(start);
+    await editor.screenshot({ path: join(SCREENSHOT_DIR, 'editor-start-date.png') });
     await editor.getByRole('button', { name: 'Close editor' }).click();
 
     // In its list: after the started task, marked with its start day.

@@ -92,8 +92,12 @@ export function TaskSchedule({ task, today, change, onSkipOccurrence }: TaskSche
             type="date"
             value={task.startDate ?? ''}
             max={task.dueDate || undefined}
+            aria-describedby={`${id}-start-hint`}
             onChange={(e) => change({ startDate: e.target.value })}
           />
+          <small id={`${id}-start-hint`} className="muted">
+            Hidden from Today, Inbox and All tasks until then.
+          </small>
         </div>
       </div>
 
