@@ -4,6 +4,7 @@ import { connectRaw, emitRaw, type RawSocket } from './helpers/raw-socket.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { login, PASSWORD, refusal, register, request, type TestAccount } from './security/helpers.js';
 import { taskDoc } from './store/doc-fixtures.js';
+import { freshMongoStores, sharedDouble } from './store/mongo-fixture.js';
 
 /**
  * Self-service account settings over REST: `POST /api/auth/password` and `DELETE /api/auth/account`.
@@ -21,17 +22,50 @@ function onceEvent(socket: RawSocket, event: string): Promise<unknown> {
   );
 }
 
-describe('account settings REST API', () => {
+const double = sharedDouble();
+/**
+ * Both store adapters: the SQLite file, and the MongoDB adapter through the real driver against our
+ * wire-protocol double (EMULATED: it proves the adapter drives the driver correctly, not that
+ * MongoDB behaves the same; MONGODB_URI runs it against a real replica set).
+ */
+const ADAPTERS: { name: string; start(): Promise<{ server: TestServer; cleanup(): Promise<void> }> }[] = [
+  {
+    name: 'sqlite',
+    async start() {
+      const server = await startTestServer();
+      return { server, cleanup: () => server.dispose() };
+    },
+  },
+  {
+    name: process.env.MONGODB_URI ? 'mongodb' : 'mongodb (emulated)',
+    async start() {
+      const uri = process.env.MONGODB_URI ?? (await double.get()).uri;
+      const mongo = await freshMongoStores(uri, { real: Boolean(process.env.MONGODB_URI) });
+      const server = await startTestServer({ stores: { ...mongo.stores, close: async () => undefined } });
+      return {
+        server,
+        async cleanup() {
+          await server.dispose();
+          await mongo.cleanup();
+        },
+      };
+    },
+  },
+];
+afterAll(() => double.close());
+
+describe.each(ADAPTERS)('account settings REST API on $name', (adapter) => {
   let server: TestServer;
+  let cleanup: () => Promise<void>;
   const sockets: RawSocket[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
+    ({ server, cleanup } = await adapter.start());
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.disconnect();
   });
   afterAll(async () => {
-    await server.dispose();
+    await cleanup();
   });
 
   const open = async (token: string) => {
