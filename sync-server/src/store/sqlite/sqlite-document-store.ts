@@ -11,6 +11,9 @@ interface DocRow {
 
 export type SqliteDocumentStore = DocumentStore & Migratable;
 
+/** The real `setImmediate`, also where a test installs fake timers later: a commit never waits for a fake clock. */
+const afterThisPhase = globalThis.setImmediate;
+
 /**
  * The embedded DocumentStore on better-sqlite3. better-sqlite3 is synchronous; the async methods
  * keep the port shaped for networked stores. Pushes run in `BEGIN IMMEDIATE` transactions that read
@@ -91,6 +94,57 @@ export function createSqliteDocumentStore(options: SqliteOptions): SqliteDocumen
       return { fromSeq, toSeq: seq, changed, stored };
     },
   );
+  /**
+   * Group commit. A durable commit is an fsync (R1), and it blocks the event loop, so pushes from
+   * many devices would each wait for every commit before theirs. Instead, pushes that reach the
+   * store in the same turn of the event loop (everything read from the network in one poll phase)
+   * are queued and stored by one transaction with one fsync, at `setImmediate`, right after that
+   * phase; a lone push waits for nothing but the end of the phase it arrived in. Each push is its
+   * own savepoint inside the group: one that throws rolls back alone (a push is all or nothing,
+   * R6) and the others commit. Sequence numbers are assigned push by push in queue order inside
+   * the one transaction, so sequence order is still commit order (R2); every acknowledgement waits
+   * for the group's commit.
+   */
+  interface Queued {
+    args: Parameters<typeof push>;
+    resolve: (outcome: PushOutcome) => void;
+    reject: (error: unknown) => void;
+  }
+  let queue: Queued[] = [];
+  const group = db.transaction((batch: Queued[]) =>
+    batch.map((item): { ok: PushOutcome } | { error: unknown } => {
+      try {
+        // Nested in `group`, so better-sqlite3 runs it as a savepoint.
+        return { ok: push(...item.args) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    let results: ({ ok: PushOutcome } | { error: unknown })[];
+    try {
+      // IMMEDIATE takes the write lock up front, so two processes sharing the file serialize here
+      // instead of failing on lock upgrade; the sequence reads and writes are inside that lock.
+      results = group.immediate(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, lock timeout, closed): nothing of the group is stored.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    results.forEach((result, i) => {
+      if ('ok' in result) batch[i]!.resolve(result.ok);
+      else batch[i]!.reject(result.error);
+    });
+  };
+  const enqueue = (...args: Parameters<typeof push>) =>
+    new Promise<PushOutcome>((resolve, reject) => {
+      if (queue.length === 0) afterThisPhase(flush);
+      queue.push({ args, resolve, reject });
+    });
+
   const erase = db.transaction((owner: string) => {
     const s = q();
     const documents = s.eraseDocs.run(owner).changes;
@@ -112,6 +166,9 @@ export function createSqliteDocumentStore(options: SqliteOptions): SqliteDocumen
     },
     async close() {
       if (closed) return;
+      // Pushes already queued came before the close: store them now (their scheduled flush then
+      // finds the queue empty). Once closed, no push is queued any more.
+      if (queue.length > 0) flush();
       closed = true;
       await ready.catch(() => undefined);
       db.close();
@@ -131,15 +188,14 @@ export function createSqliteDocumentStore(options: SqliteOptions): SqliteDocumen
       pushOptions?: { owner?: string },
     ) {
       await ready;
-      // IMMEDIATE takes the write lock up front, so two processes sharing the file serialize here
-      // instead of failing on lock upgrade; the sequence read and write are inside that lock.
-      return push.immediate(
+      open();
+      return (await enqueue(
         scope,
         pushOptions?.owner ?? scope,
         collection,
         rows as PushRow[],
         merge as unknown as MergeFn,
-      ) as unknown as PushOutcome<C>;
+      )) as unknown as PushOutcome<C>;
     },
     async getDoc<C extends CollectionName>(scope: string, collection: C, id: string) {
       await ready;
