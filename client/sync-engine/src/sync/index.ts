@@ -62,6 +62,8 @@ export interface SyncOptions {
   /** Safety net pull interval while connected (rule R3); 0 disables. */
   resyncIntervalMs?: number;
   pullBatchSize?: number;
+  /** RxDB's delay before it retries a failed request (default 1 s). */
+  retryTimeMs?: number;
   /** How often a connected device verifies its collections against the server's digest (R9); 0 disables. */
   verifyIntervalMs?: number;
   /** Delay of the verify after each (re)connect (default 10 s). */
@@ -150,6 +152,7 @@ export function startSync(options: SyncOptions): SyncHandle {
         clock,
         identifier: `taskmaster-${name}-${userId}`,
         pullBatchSize: options.pullBatchSize,
+        retryTimeMs: options.retryTimeMs,
         onRepair: options.onRepair,
         onPushed: (docs) => clearPending(db, name, docs),
         maxClockSkewMs: () => maxClockSkewMs,
