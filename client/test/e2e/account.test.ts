@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
@@ -20,6 +21,15 @@ import {
 /** Where the screenshots of the account settings go (`E2E_SCREENSHOT_DIR` to keep them elsewhere). */
 const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'taskmaster-e2e-screenshots');
 const NEW_PASSWORD = 'violet kettle drums at midnight';
+
+async function seriousFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 async function openSettings(page: Page) {
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -94,6 +104,7 @@ describe.skipIf(!hasChromium)('e2e: account settings', () => {
     await laptop.screenshot({ path: join(SCREENSHOT_DIR, 'settings-change-password.png') });
     await laptop.keyboard.press('Enter');
     await expect.poll(() => form.getByRole('alert').textContent()).toBe('Your current password is not correct.');
+    expect(await seriousFindings(laptop)).toEqual([]);
 
     await form.getByLabel('Current password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Save new password' }).click();
@@ -138,6 +149,7 @@ describe.skipIf(!hasChromium)('e2e: account settings', () => {
     await laptop.screenshot({ path: join(SCREENSHOT_DIR, 'settings-delete-account.png') });
     await laptop.keyboard.press('Enter');
     await expect.poll(() => confirm.getByRole('alert').textContent()).toBe('That password is not correct.');
+    expect(await seriousFindings(laptop)).toEqual([]);
     expect(await server.accounts.findUserById(userId)).toBeDefined();
 
     // Escape closes the confirm step only; the dialog stays, and nothing was erased.
