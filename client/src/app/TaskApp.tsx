@@ -1,13 +1,13 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
 import type { DeletedList, TaskActions, TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
 import type { SyncView } from '../features/sync/SyncIndicator';
 import { EmptyState } from '../features/tasks/EmptyState';
 import { QuickAdd } from '../features/tasks/QuickAdd';
 import { TaskList as TaskListView } from '../features/tasks/TaskList';
 import { Toolbar } from '../features/tasks/Toolbar';
-import { collectTags, countOpen, localDay, type Scope } from '../features/tasks/task-query';
+import { localDay, summarizeTasks, type Scope } from '../features/tasks/task-query';
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from '../ui/lazy-component';
@@ -28,6 +28,8 @@ export interface TaskAppProps {
   /** The local database: the view's tasks come from its query. Without it (component tests), from `tasks`. */
   db?: TaskmasterDatabase | null;
 }
+
+const NO_TASKS: readonly Task[] = [];
 
 // Not needed to show the list: each loads the first time it opens (and the editor when the page is idle).
 const TaskEditor = lazyComponent(() => import('../features/tasks/TaskEditor').then((m) => m.TaskEditor));
@@ -103,12 +105,17 @@ export function TaskApp({
     },
     tasks,
   );
-  const counts = useMemo(() => countOpen(tasks, today), [tasks, today]);
-  const tags = useMemo(() => collectTags(tasks), [tasks]);
-  const hasConflicts = useMemo(() => tasks.some((t) => t.conflicts.length > 0), [tasks]);
-  const editing = editingId ? tasks.find((t) => t.id === editingId) : undefined;
-  // The reminders' code loads only once some task has a reminder.
-  const hasReminders = useMemo(() => tasks.some((t) => t.reminder), [tasks]);
+  // One pass over every task per change (the sidebar's counts and tags, the banner, reminders; the
+  // reminders' code loads only once some task has a reminder). Not the list: it runs in a background
+  // render right after the rows are on screen (at start-up and after each change), never before them.
+  const summarized = useDeferredValue(tasks, NO_TASKS);
+  const { counts, tags, hasConflicts, hasReminders } = useMemo(
+    () => summarizeTasks(summarized, today),
+    [summarized, today],
+  );
+  // Also re-rendered when only the sync state changed: nothing here may walk every task unmemoized.
+  const openInView = useMemo(() => visible.filter((t) => t.status !== 'done').length, [visible]);
+  const editing = useMemo(() => (editingId ? tasks.find((t) => t.id === editingId) : undefined), [tasks, editingId]);
   const markFired = useCallback(
     (id: string, trigger: number) => actions.updateTask(id, { reminderFiredAt: trigger }),
     [actions],
@@ -131,6 +138,26 @@ export function TaskApp({
   const open = useCallback((task: Task) => {
     setSelectedId(task.id);
     setEditingId(task.id);
+  }, []);
+  const select = useCallback((task: Task) => setSelectedId(task.id), []);
+  // Stable callbacks for the memoized sidebar: they call the latest commands and lists.
+  const latest = useRef({ commands, actions, sortedLists, scope, go });
+  useLayoutEffect(() => {
+    latest.current = { commands, actions, sortedLists, scope, go };
+  });
+  const addList = useCallback((name: string, color: string) => {
+    const { commands: c, actions: a, sortedLists: ls, go: g } = latest.current;
+    c.run(a.addList({ name, color, order: (ls.at(-1)?.order ?? 0) + 1 }).then((id) => g({ kind: 'list', listId: id })));
+  }, []);
+  const updateList = useCallback((list: TaskList, patch: Parameters<TaskActions['updateList']>[1]) => {
+    const { commands: c, actions: a } = latest.current;
+    c.run(a.updateList(list.id, patch));
+  }, []);
+  const deleteList = useCallback((list: TaskList) => {
+    const { commands: c, actions: a, scope: current, go: g } = latest.current;
+    // One change: the tasks move to the Inbox in one bulk write, then the list goes; Undo reverses both.
+    c.run(a.deleteListToInbox(list.id).then((undo) => setDeletedList({ name: list.name, undo })));
+    if (current.kind === 'list' && current.listId === list.id) g({ kind: 'inbox' });
   }, []);
 
   return (
@@ -167,28 +194,13 @@ export function TaskApp({
         tags={tags}
         counts={counts}
         onNavigate={go}
-        onAddList={(name, color) =>
-          commands.run(
-            actions
-              .addList({ name, color, order: (sortedLists.at(-1)?.order ?? 0) + 1 })
-              .then((id) => go({ kind: 'list', listId: id })),
-          )
-        }
-        onUpdateList={(list, patch) => commands.run(actions.updateList(list.id, patch))}
-        onDeleteList={(list) => {
-          // One change: the tasks move to the Inbox in one bulk write, then the list goes; Undo reverses both.
-          commands.run(actions.deleteListToInbox(list.id).then((undo) => setDeletedList({ name: list.name, undo })));
-          if (scope.kind === 'list' && scope.listId === list.id) go({ kind: 'inbox' });
-        }}
+        onAddList={addList}
+        onUpdateList={updateList}
+        onDeleteList={deleteList}
       />
       <main className="main" id="main" tabIndex={-1} aria-labelledby="view-title">
         <div className="main__inner">
-          <Toolbar
-            title={scopeTitle(scope, sortedLists)}
-            count={visible.filter((t) => t.status !== 'done').length}
-            prefs={prefs}
-            onPrefs={setPrefs}
-          />
+          <Toolbar title={scopeTitle(scope, sortedLists)} count={openInView} prefs={prefs} onPrefs={setPrefs} />
           {hasConflicts && (
             <Suspense fallback={null}>
               <ConflictBanner tasks={tasks} onReview={open} />
@@ -227,7 +239,7 @@ export function TaskApp({
               onToggle={commands.toggle}
               onOpen={open}
               onDelete={commands.remove}
-              onSelect={(task) => setSelectedId(task.id)}
+              onSelect={select}
             />
           )}
         </div>

@@ -10,6 +10,9 @@ import {
 import { TaskApp } from './TaskApp';
 import { useCollections } from './use-collections';
 
+// The editor is a lazy chunk: its first load transforms its modules, seconds on a loaded machine.
+const LAZY_CHUNK = { timeout: 10_000 };
+
 let db: TaskmasterDatabase | undefined;
 let counter = 0;
 
@@ -87,7 +90,7 @@ describe('task actions over a real RxDB database', () => {
     const id = await actions.addTask({ title: 'Edit me' });
     render(<Live database={database} actions={actions} node={clock.node} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit me' }));
-    const editor = await screen.findByRole('region', { name: 'Edit task' });
+    const editor = await screen.findByRole('region', { name: 'Edit task' }, LAZY_CHUNK);
     fireEvent.change(within(editor).getByLabelText('Priority'), { target: { value: 'high' } });
     await within(editor).findByText('Saved');
     expect((await database.tasks.findOne(id).exec())?.priority).toBe('high');
@@ -106,7 +109,7 @@ describe('task actions over a real RxDB database', () => {
     await doc.incrementalModify((data) => ({ ...data, conflicts: [lost] })); // as a pull delivers it
     render(<Live database={database} actions={actions} node={clock.node} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Buy almond milk' }));
-    const editor = await screen.findByRole('region', { name: 'Edit task' });
+    const editor = await screen.findByRole('region', { name: 'Edit task' }, LAZY_CHUNK);
     fireEvent.click(within(editor).getByRole('button', { name: 'Restore title Buy oat milk' }));
     await within(editor).findByText('Restored title “Buy oat milk”. The value it replaced is kept below.');
     const notice = within(editor).getByRole('note', { name: 'Sync conflicts' });

@@ -49,8 +49,21 @@ export function plainDocument<T>(doc: StoredDocument, keys: readonly string[] = 
   return plain as T;
 }
 
-const plainDocuments = <T>(docs: readonly StoredDocument[], keys?: readonly string[]): T[] =>
-  docs.map((doc) => plainDocument<T>(doc, keys));
+const plainByResult = new WeakMap<readonly StoredDocument[], readonly unknown[]>();
+
+/**
+ * A query result as plain tasks, made once per result: the all-tasks query and the default view are
+ * the same RxDB query, whose subscribers receive the same array, so 10,000 documents are mapped once
+ * per change, not once per subscriber.
+ */
+function plainDocuments<T>(docs: readonly StoredDocument[], keys?: readonly string[]): readonly T[] {
+  let plain = plainByResult.get(docs);
+  if (!plain) {
+    plain = docs.map((doc) => plainDocument<T>(doc, keys));
+    plainByResult.set(docs, plain);
+  }
+  return plain as readonly T[];
+}
 
 /**
  * Every task, in the manual order: the default view's query, so at start-up the database reads the
@@ -72,8 +85,8 @@ export function useCollections(db: TaskmasterDatabase | null): LocalData {
   const [data, setData] = useState<LocalData>({ tasks: [], lists: [], ready: false });
   useEffect(() => {
     if (!db) return undefined;
-    let tasks: Task[] | null = null;
-    let lists: TaskList[] | null = null;
+    let tasks: readonly Task[] | null = null;
+    let lists: readonly TaskList[] | null = null;
     const emit = () => {
       if (tasks && lists) setData({ tasks, lists, ready: true });
     };

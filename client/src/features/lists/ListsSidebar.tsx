@@ -1,5 +1,5 @@
 import type { TaskList } from '@taskmaster/shared-schema';
-import { Suspense, type ReactNode } from 'react';
+import { memo, Suspense, type ReactNode } from 'react';
 import { lazyComponent } from '../../ui/lazy-component';
 import { sameScope, scopeHref } from '../tasks/scope-href';
 import type { Scope } from '../tasks/task-query';
@@ -31,8 +31,11 @@ interface ListsSidebarProps {
 const NewListForm = lazyComponent(() => import('./ListForms').then((m) => m.NewListForm));
 const ListMenu = lazyComponent(() => import('./ListForms').then((m) => m.ListMenu));
 
-/** Smart views, lists (projects) and tags. Counts are open tasks. */
-export function ListsSidebar({
+/**
+ * Smart views, lists (projects) and tags. Counts are open tasks. Memoized: the shell re-renders on
+ * every sync-state change, and the sidebar only needs to when its counts, lists or scope change.
+ */
+export const ListsSidebar = memo(function ListsSidebar({
   scope,
   lists,
   tags,
@@ -111,4 +114,4 @@ export function ListsSidebar({
       )}
     </nav>
   );
-}
+});

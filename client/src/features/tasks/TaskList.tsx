@@ -1,5 +1,5 @@
 import type { Task, TaskList as TaskListDoc } from '@taskmaster/shared-schema';
-import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { TaskItem, type TaskItemProps } from './TaskItem';
 import { useDragReorder } from './use-drag-reorder';
 import { useRenderLimit } from './use-render-limit';
@@ -37,7 +37,8 @@ function useStableHandlers(handlers: Handlers): Handlers {
   );
 }
 
-export function TaskList({
+/** Memoized: the shell re-renders on sync-state changes that leave the rows as they are. */
+export const TaskList = memo(function TaskList({
   tasks,
   lists,
   today,
@@ -101,4 +102,4 @@ export function TaskList({
       )}
     </div>
   );
-}
+});

@@ -119,11 +119,31 @@ export interface OpenCounts {
   lists: Record<string, number>;
 }
 
-/** Open tasks per smart view and per list, for the sidebar: one pass over every task. */
-export function countOpen(tasks: readonly Task[], today: string): OpenCounts {
+export interface TaskSummary {
+  counts: OpenCounts;
+  tags: { tag: string; count: number }[];
+  /** Some task records a lost same-field edit (the conflict banner shows). */
+  hasConflicts: boolean;
+  /** Some task has a reminder (the reminders' code loads). */
+  hasReminders: boolean;
+}
+
+/**
+ * Everything the shell derives from all tasks, in one pass over them (at 10,000 tasks every pass
+ * counts, and this one runs on every change). Counts are open tasks, like every count in the
+ * sidebar; a tag whose tasks are all done stays listed (count 0) so its tasks remain reachable.
+ */
+export function summarizeTasks(tasks: readonly Task[], today: string): TaskSummary {
   const counts: OpenCounts = { all: 0, today: 0, overdue: 0, inbox: 0, lists: {} };
+  const tagCounts = new Map<string, number>();
+  let hasConflicts = false;
+  let hasReminders = false;
   for (const task of tasks) {
-    if (isDone(task)) continue;
+    if (task.conflicts.length > 0) hasConflicts = true;
+    if (task.reminder) hasReminders = true;
+    const open = !isDone(task);
+    for (const tag of task.tags) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + (open ? 1 : 0));
+    if (!open) continue;
     // A task whose start date is ahead counts in its list only, like the views show it (start-date.ts).
     const later = isNotStarted(task, today);
     if (!later) counts.all += 1;
@@ -134,23 +154,17 @@ export function countOpen(tasks: readonly Task[], today: string): OpenCounts {
     if (task.listId === '') counts.inbox += later ? 0 : 1;
     else counts.lists[task.listId] = (counts.lists[task.listId] ?? 0) + 1;
   }
-  return counts;
-}
-
-/**
- * Every tag in use, most used first, for the sidebar. Counts are open tasks, like every other count
- * in the sidebar; a tag whose tasks are all done stays listed (count 0) so its tasks remain reachable.
- */
-export function collectTags(tasks: readonly Task[]): { tag: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const task of tasks) {
-    const open = isDone(task) ? 0 : 1;
-    for (const tag of task.tags) counts.set(tag, (counts.get(tag) ?? 0) + open);
-  }
-  return [...counts]
+  const tags = [...tagCounts]
     .map(([tag, count]) => ({ tag, count }))
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+  return { counts, tags, hasConflicts, hasReminders };
 }
+
+/** Open tasks per smart view and per list, for the sidebar (see {@link summarizeTasks}). */
+export const countOpen = (tasks: readonly Task[], today: string): OpenCounts => summarizeTasks(tasks, today).counts;
+
+/** Every tag in use, most used first, with its open tasks (see {@link summarizeTasks}). */
+export const collectTags = (tasks: readonly Task[]): { tag: string; count: number }[] => summarizeTasks(tasks, '').tags;
 
 type Selector = MangoQuerySelector<Task>;
 
