@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { dexieBulkRead } from './vite-plugins/dexie-bulk-read.ts';
 import {
   leanAliases,
   leanConditions,
@@ -18,6 +19,7 @@ export default defineConfig({
   plugins: [
     nativeBroadcastChannelOnly(),
     mangoMatcherForRxdb(),
+    dexieBulkRead(),
     quietRxdbBanner(),
     VitePWA({
       registerType: 'prompt',
