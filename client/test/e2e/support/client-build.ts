@@ -17,7 +17,16 @@ function newestSourceMtime(path: string): number {
 function isFresh(): boolean {
   const index = join(CLIENT_DIST, 'index.html');
   if (!existsSync(index) || !existsSync(join(CLIENT_DIST, 'sw.js'))) return false;
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newestSourceMtime(join(CLIENT_DIR, p)));
+  // The build also bundles the engine's mango-matcher from source (vite-plugins/lean-dependencies.ts).
+  const inputs = [
+    'src',
+    'public',
+    'index.html',
+    'vite.config.ts',
+    'vite-plugins',
+    'sync-engine/src/db/mango-matcher.ts',
+  ];
+  const sources = inputs.map((p) => newestSourceMtime(join(CLIENT_DIR, p)));
   return statSync(index).mtimeMs >= Math.max(...sources);
 }
 
