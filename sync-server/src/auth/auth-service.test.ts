@@ -95,9 +95,15 @@ describe('AuthService', () => {
         return performance.now() - started;
       };
       await time('warm-up@example.com');
-      const fresh = await time('fresh@example.com');
-      const taken = await time(alice.email);
-      expect(taken).toBeGreaterThan(fresh * 0.5);
+      // Interleaved samples and medians: one sample each is at the mercy of a loaded machine.
+      const fresh: number[] = [];
+      const taken: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        fresh.push(await time(`fresh-${i}@example.com`));
+        taken.push(await time(alice.email));
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      expect(median(taken)).toBeGreaterThan(median(fresh) * 0.5);
     });
 
     it('logs in with the right password', async () => {
