@@ -245,4 +245,28 @@ describe('pushes that race a pause or another device (fuzz seed 73)', () => {
     // By replication alone: nothing was left for the digest verify to repair.
     expect(repairs).toEqual([]);
   });
+
+  it('[R1][R9] local edits made while a verify is in flight are neither counted as a repair nor overwritten by one', async () => {
+    const { net, d0, task, repairs } = await setUp();
+    let outcome: string[] | undefined;
+    const verifying = d0.sync.verify().then((o) => (outcome = o));
+    await net.deliver('d0', 'up', 'sync:digest');
+    // An edit after the server computed its digest: the local digest differs from it.
+    await updateTask(d0.db, d0.clock, task.id, { title: 'edited during verify' });
+    await net.deliver('d0', 'down', 'ack sync:digest');
+    await net.deliver('d0', 'up', 'sync:bucket');
+    // Another edit while the bucket is on its way: a repair from the earlier read would undo it.
+    await updateTask(d0.db, d0.clock, task.id, { listId: 'during-verify' });
+    await net.deliver('d0', 'down', 'ack sync:bucket');
+    while (!outcome) await net.flush();
+    await verifying;
+    await settled(net, d0.sync);
+    const local = (await d0.db.tasks.findOne(task.id).exec())!.toMutableJSON() as Task;
+    const server = (await net.store.getDoc('u1', 'tasks', task.id))!.doc as Task;
+    for (const doc of [local, server]) {
+      expect(doc.title).toBe('edited during verify');
+      expect(doc.listId).toBe('during-verify');
+    }
+    expect(repairs).toEqual([]);
+  });
 });

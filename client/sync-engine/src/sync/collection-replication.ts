@@ -437,6 +437,20 @@ export class CollectionReplication {
 
   private async verifyOnce(): Promise<VerifyOutcome> {
     if (!(await this.settle())) return this.transport.connected ? 'not-comparable' : 'offline';
+    // A write to the local copy while this verify runs (an edit, or a state from the server) makes
+    // the comparison meaningless, and a repair merged from the earlier read would write over it: an
+    // edit made while the bucket request was in flight was lost that way, and an edit made before
+    // the local read was counted as a repair. Then nothing is repaired and the verify runs again.
+    let localWrites = 0;
+    const watching = this.collection.$.subscribe(() => (localWrites += 1));
+    try {
+      return await this.compareAndRepair(() => localWrites > 0);
+    } finally {
+      watching.unsubscribe();
+    }
+  }
+
+  private async compareAndRepair(writtenSince: () => boolean): Promise<VerifyOutcome> {
     const remote = answer(await this.transport.request('sync:digest', { collection: this.name }, VERIFY_TIMEOUT_MS));
     if (remote.seq !== this.knownSeq || !this.pullIdle()) {
       this.resync();
@@ -453,6 +467,7 @@ export class CollectionReplication {
       this.resync();
       return 'not-comparable';
     }
+    if (writtenSince()) return 'not-comparable';
     const mine = new Map(localDocs.map((doc) => [doc.id, documentDigestHash(doc)]));
     const differing = fetched.documents.filter((doc) => mine.get(doc.id) !== documentDigestHash(doc));
     if (differing.length > 0) await this.repairWith(differing, localDocs);
