@@ -49,6 +49,8 @@ export default defineConfig({
           name: 'client',
           include: ['client/src/**/*.test.{ts,tsx}', 'client/test/*.test.ts'],
           environment: 'jsdom',
+          setupFiles: ['client/test/support/dom-setup.ts'],
+          testTimeout: 30_000,
         },
       },
       // Chromium end-to-end tests against the built app served by the real server.
