@@ -1,19 +1,9 @@
-import { AxeBuilder } from '@axe-core/playwright';
+import { seriousFindings } from './support/axe.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
 import { startAppServer } from './support/app-server.js';
 import { addTask, editTask, hasChromium, launchBrowser, signUp, taskItem, uniqueEmail } from './support/browser.js';
-
-/** axe-core's WCAG 2.x A/AA rules (and best practices), run on the page as it is; serious and critical findings fail. */
-async function seriousFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!hasChromium)('e2e: accessibility (axe-core, WCAG 2.2 AA)', () => {
   let server: TestServer;

@@ -1,4 +1,4 @@
-import { AxeBuilder } from '@axe-core/playwright';
+import { seriousFindings } from './support/axe.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@taskmaster/sync-server/testing';
@@ -14,16 +14,6 @@ import {
   waitForServiceWorker,
   waitForSyncStatus,
 } from './support/browser.js';
-
-/** axe-core's WCAG 2.x A/AA rules and best practices: serious and critical findings. */
-async function seriousFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const box = (page: Page) => page.getByRole('textbox', { name: 'New task' });
 const preview = (page: Page) => page.getByRole('group', { name: 'Will be added as' });
