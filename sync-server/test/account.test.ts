@@ -4,7 +4,7 @@ import { connectRaw, emitRaw, type RawSocket } from './helpers/raw-socket.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { login, PASSWORD, refusal, register, request, type TestAccount } from './security/helpers.js';
 import { taskDoc } from './store/doc-fixtures.js';
-import { freshMongoStores, sharedDouble } from './store/mongo-fixture.js';
+import { serversOnStores } from './store/server-on-stores.js';
 
 /**
  * Self-service account settings over REST: `POST /api/auth/password` and `DELETE /api/auth/account`.
@@ -22,37 +22,9 @@ function onceEvent(socket: RawSocket, event: string): Promise<unknown> {
   );
 }
 
-const double = sharedDouble();
-/**
- * Both store adapters: the SQLite file, and the MongoDB adapter through the real driver against our
- * wire-protocol double (EMULATED: it proves the adapter drives the driver correctly, not that
- * MongoDB behaves the same; MONGODB_URI runs it against a real replica set).
- */
-const ADAPTERS: { name: string; start(): Promise<{ server: TestServer; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'sqlite',
-    async start() {
-      const server = await startTestServer();
-      return { server, cleanup: () => server.dispose() };
-    },
-  },
-  {
-    name: process.env.MONGODB_URI ? 'mongodb' : 'mongodb (emulated)',
-    async start() {
-      const uri = process.env.MONGODB_URI ?? (await double.get()).uri;
-      const mongo = await freshMongoStores(uri, { real: Boolean(process.env.MONGODB_URI) });
-      const server = await startTestServer({ stores: { ...mongo.stores, close: async () => undefined } });
-      return {
-        server,
-        async cleanup() {
-          await server.dispose();
-          await mongo.cleanup();
-        },
-      };
-    },
-  },
-];
-afterAll(() => double.close());
+const stores = serversOnStores();
+const ADAPTERS = stores.adapters;
+afterAll(() => stores.close());
 
 describe.each(ADAPTERS)('account settings REST API on $name', (adapter) => {
   let server: TestServer;

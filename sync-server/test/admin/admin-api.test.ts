@@ -1,10 +1,10 @@
 import type { TokenPair } from '@taskmaster/shared-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRaw, emitRaw, type RawSocket } from '../helpers/raw-socket.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { login, register, request, type TestAccount } from '../security/helpers.js';
 import { taskDoc } from '../store/doc-fixtures.js';
-import { freshMongoStores, sharedDouble } from '../store/mongo-fixture.js';
+import { serversOnStores } from '../store/server-on-stores.js';
 
 const BASE = '/api/admin/v1';
 const task = (id: string, title: string) => taskDoc(id, { title });
@@ -27,41 +27,9 @@ const ROUTES: { method: string; path: string; ids: boolean }[] = [
   { method: 'GET', path: '/audit', ids: false },
 ];
 
-const double = sharedDouble();
-/**
- * Every route on both store adapters: the SQLite file, and the MongoDB adapter through the real
- * driver against our wire-protocol double (EMULATED: it proves the adapter drives the driver
- * correctly, not that MongoDB behaves the same; MONGODB_URI runs it against a real replica set).
- */
-const ADAPTERS: {
-  name: string;
-  start(): Promise<{ server: TestServer; storeKind: string; cleanup(): Promise<void> }>;
-}[] = [
-  {
-    name: 'sqlite',
-    async start() {
-      const server = await startTestServer();
-      return { server, storeKind: 'sqlite', cleanup: () => server.dispose() };
-    },
-  },
-  {
-    name: process.env.MONGODB_URI ? 'mongodb' : 'mongodb (emulated)',
-    async start() {
-      const uri = process.env.MONGODB_URI ?? (await double.get()).uri;
-      const mongo = await freshMongoStores(uri, { real: Boolean(process.env.MONGODB_URI) });
-      const server = await startTestServer({ stores: { ...mongo.stores, close: async () => undefined } });
-      return {
-        server,
-        storeKind: mongo.stores.kind,
-        async cleanup() {
-          await server.dispose();
-          await mongo.cleanup();
-        },
-      };
-    },
-  },
-];
-afterAll(() => double.close());
+const stores = serversOnStores();
+const ADAPTERS = stores.adapters;
+afterAll(() => stores.close());
 
 describe.each(ADAPTERS)('admin REST API /api/admin/v1 on $name', (adapter) => {
   let server: TestServer;
