@@ -7,6 +7,7 @@ import {
   MONGO_TRANSACTION_LIFETIME_S,
   expectConverged,
   onlineDevice,
+  stage,
   startCluster,
   writeTasks,
   type Cluster,
@@ -40,10 +41,19 @@ async function serverTaskIds(
   return (await probe.tasks()).map((t) => t.id).sort();
 }
 
+/** A fresh account and devices a-d, each online through `url` and in sync. */
+async function fourDevicesOnline(cluster: Cluster, url: string) {
+  const account = await registerAccount(url);
+  const devices: Device[] = [];
+  for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+  return { account, devices };
+}
+
 // Real processes on a shared 2-core machine: starting a cluster alone can take 10 s under load.
+// Each stage has its own deadline (see `stage`); the test timeout only has to cover their sum.
 describe.skipIf(skip).each(CLUSTER_STORES)(
   'cluster faults on $label (real processes, own redis-server and nginx)',
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   ({ store }) => {
     let cluster: Cluster | undefined;
     afterEach(async () => {
@@ -52,24 +62,26 @@ describe.skipIf(skip).each(CLUSTER_STORES)(
     });
 
     it('[R1] an instance SIGKILLed while devices push: they reconnect through nginx to another instance and lose nothing', async () => {
-      cluster = await startCluster({ instances: 3, nginx: true, store });
-      const url = cluster.nginx!.url;
-      const account = await registerAccount(url);
-      const devices: Device[] = [];
-      for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
-      const { victim, connections } = await busiest(cluster);
+      const c = (cluster = await stage('start 3 instances and nginx', 60_000, () =>
+        startCluster({ instances: 3, nginx: true, store }),
+      ));
+      const url = c.nginx!.url;
+      const { account, devices } = await stage('4 devices online', 30_000, () => fourDevicesOnline(c, url), c);
+      const { victim, connections } = await busiest(c);
       expect(connections).toBeGreaterThanOrEqual(2);
 
       const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} while killing`, 15)));
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const exit = await victim.signal('SIGKILL');
+      const exit = await stage('SIGKILL exit', 20_000, () => victim.signal('SIGKILL'), c);
       expect(exit.signal).toBe('SIGKILL');
-      const ids = (await writing).flat();
+      const ids = (await stage('local writes', 30_000, () => writing, c)).flat();
       // On MongoDB, a push the victim had in flight leaves its transaction open, holding the scope,
       // until the transaction lifetime limit aborts it; the devices' retries then go through.
       await expectConverged(devices, ids, 45_000 + MONGO_TRANSACTION_LIFETIME_S * 1000);
-      expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
-      const survivors = cluster.instances.filter((i) => i !== victim);
+      expect(await stage('probe device pulls', 30_000, () => serverTaskIds(c, url, account), c)).toEqual(
+        [...ids].sort(),
+      );
+      const survivors = c.instances.filter((i) => i !== victim);
       const counts = await connectionsPerInstance(survivors);
       expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(devices.length);
     });
@@ -109,45 +121,54 @@ describe.skipIf(skip).each(CLUSTER_STORES)(
     });
 
     it('[R1] SIGTERM: stops accepting connections, finishes pushes, tells devices to reconnect; they continue elsewhere', async () => {
-      cluster = await startCluster({ instances: 3, nginx: true, store });
-      const url = cluster.nginx!.url;
-      const account = await registerAccount(url);
-      const devices: Device[] = [];
-      for (const name of ['a', 'b', 'c', 'd']) devices.push(await onlineDevice(cluster, url, account, name));
+      const c = (cluster = await stage('start 3 instances and nginx', 60_000, () =>
+        startCluster({ instances: 3, nginx: true, store }),
+      ));
+      const url = c.nginx!.url;
+      const { account, devices } = await stage('4 devices online', 30_000, () => fourDevicesOnline(c, url), c);
       let reconnectHints = 0;
       for (const device of devices) (await device.sync!.transport).on('sync:reconnect', () => (reconnectHints += 1));
-      const { victim, connections } = await busiest(cluster);
+      const { victim, connections } = await busiest(c);
 
       const writing = Promise.all(devices.map((d) => writeTasks(d, 25, `${d.name} during shutdown`, 15)));
       await new Promise((resolve) => setTimeout(resolve, 150));
       const exited = victim.signal('SIGTERM');
       await waitForLine(victim.child, (line) => line.includes('signal received'), 10_000, 'SIGTERM handling');
       // A new connection straight to the draining instance is refused (at the handshake or the TCP port).
-      const refused = await new Promise<string>((resolve) => {
-        const socket = connectSocket(victim.url, {
-          transports: ['websocket'],
-          reconnection: false,
-          auth: { token: account.tokens.accessToken },
-        });
-        socket.on('connect', () => {
-          socket.close();
-          resolve('connected');
-        });
-        socket.on('connect_error', (error: Error) => {
-          socket.close();
-          resolve(error.message);
-        });
-      });
+      const refused = await stage(
+        'direct connection to the draining instance',
+        15_000,
+        () =>
+          new Promise<string>((resolve) => {
+            const socket = connectSocket(victim.url, {
+              transports: ['websocket'],
+              reconnection: false,
+              timeout: 10_000,
+              auth: { token: account.tokens.accessToken },
+            });
+            socket.on('connect', () => {
+              socket.close();
+              resolve('connected');
+            });
+            socket.on('connect_error', (error: Error) => {
+              socket.close();
+              resolve(error.message);
+            });
+          }),
+        c,
+      );
       expect(refused).not.toBe('connected');
-      const exit = await exited;
+      const exit = await stage('SIGTERM exit', 20_000, () => exited, c);
       expect(exit.code).toBe(0);
       expect(victim.logs().some((line) => line.includes('"msg":"shut down"'))).toBe(true);
       // The hints were sent before the exit, but this process may read the exit before the sockets' data.
       await eventually(() => expect(reconnectHints).toBe(connections), 10_000);
 
-      const ids = (await writing).flat();
+      const ids = (await stage('local writes', 30_000, () => writing, c)).flat();
       await expectConverged(devices, ids, 45_000);
-      expect(await serverTaskIds(cluster, url, account)).toEqual([...ids].sort());
+      expect(await stage('probe device pulls', 30_000, () => serverTaskIds(c, url, account), c)).toEqual(
+        [...ids].sort(),
+      );
     });
   },
 );

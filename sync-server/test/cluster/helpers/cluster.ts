@@ -198,3 +198,27 @@ export async function connectionsPerInstance(instances: Instance[]): Promise<num
     }),
   );
 }
+
+/**
+ * Runs one stage of a cluster test under its own deadline. A stage that hangs fails with its name
+ * and each instance's last log lines, instead of the test running into its overall timeout with no
+ * clue where it stood.
+ */
+export async function stage<T>(label: string, timeoutMs: number, run: () => Promise<T>, cluster?: Cluster): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const started = Date.now();
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const logs = (cluster?.instances ?? []).map(
+        (instance, i) =>
+          `--- instance ${i + 1} (${instance.url}), last lines:\n${instance.logs().slice(-12).join('\n')}`,
+      );
+      reject(new Error([`stage "${label}" not done after ${Date.now() - started} ms`, ...logs].join('\n')));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([run(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
