@@ -12,7 +12,8 @@ interface Delivery {
 export interface SimServerSide {
   /** The handshake reached the server: the user id, or a refusal reason. */
   authenticate(auth: Readonly<Record<string, unknown>>): { userId: string } | { refuse: string };
-  handle(userId: string, event: string, payload: unknown): Promise<unknown>;
+  /** `connection` is the requesting connection's id: a push's writer hears its own change differently. */
+  handle(userId: string, event: string, payload: unknown, connection: string): Promise<unknown>;
 }
 
 export interface FaultRates {
@@ -108,7 +109,7 @@ export class SimNetwork {
                     reject(new Error('no server'));
                     return;
                   }
-                  server.handle(conn.userId, event, payload).then(
+                  server.handle(conn.userId, event, payload, conn.id).then(
                     (response) => {
                       if (!conn.open) return;
                       conn.down.push({
@@ -161,10 +162,15 @@ export class SimNetwork {
     return true;
   }
 
-  /** Fan-out: the change hint goes to every open connection of the user, with faults. */
-  publish(userId: string, event: ChangeEvent) {
+  /**
+   * Fan-out: the change hint goes to every open connection of the user, with faults. The writer's
+   * connection (`origin`) gets its own event, as `emitChange` sends it. Deliveries are interleaved
+   * by the seed anyway, so the writer is not moved last: the draws, and so old seeds, stay as they were.
+   */
+  publish(userId: string, published: ChangeEvent, origin?: { connection: string; event: ChangeEvent }) {
     for (const conn of this.connections) {
       if (conn.userId !== userId || !conn.open) continue;
+      const event = conn.id === origin?.connection ? origin.event : published;
       const roll = this.random.next();
       if (roll < this.faults.drop) {
         this.count('hintsDropped');

@@ -202,16 +202,16 @@ export async function runDeterministicSimulation(
     const fanout: Fanout = {
       kind: 'local',
       attach() {},
-      publish: (owner, event) => network.publish(owner, event),
+      publish: (owner, event, origin) => network.publish(owner, event, origin),
       async close() {},
     };
     const service = new SyncService(store, fanout);
     network.server = {
       authenticate: (auth) => (auth.token === 'token-u1' ? { userId } : { refuse: 'unauthorized' }),
-      async handle(owner, event, payload) {
+      async handle(owner, event, payload, connection) {
         try {
           if (event === 'sync:pull') return await service.pull(owner, payload);
-          if (event === 'sync:push') return await service.push(owner, payload);
+          if (event === 'sync:push') return await service.push(owner, payload, connection);
           if (event === 'sync:digest') return await service.digest(owner, payload);
           if (event === 'sync:bucket') return await service.bucket(owner, payload);
           throw new TaskmasterError('invalid-payload', `unknown event ${event}`);
