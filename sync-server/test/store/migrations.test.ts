@@ -50,19 +50,33 @@ describe('migrations: sqlite (temp file)', () => {
       .map((r) => r.name)
       .sort();
 
+  const withoutRowid = (file: string, table: string) =>
+    /WITHOUT ROWID/i.test(
+      new Database(file, { readonly: true })
+        .prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(table)!.sql,
+    );
+
   it('runs at start-up, is idempotent, and goes up -> down -> up with the ledger in step', async () => {
     const dataDir = tempDir();
     const file = join(dataDir, 'taskmaster.sqlite');
     let stores = openSqliteStores({ dataDir });
     await Promise.all([stores.documents.ready(), stores.accounts.ready()]);
     expect(await applied(stores)).toEqual({
-      documents: ['001_documents', '002_add_indexes'],
+      documents: ['001_documents', '002_add_indexes', '003_documents_rowid'],
       accounts: ['001_accounts', '002_sessions_and_audit', '003_add_indexes'],
     });
     expect(await stores.documents.migrateUp()).toEqual([]);
     await works(stores);
-    expect(sqliteIndexes(file)).toContain('documents_by_owner');
+    expect(sqliteIndexes(file)).toEqual(expect.arrayContaining(['documents_by_id', 'documents_by_owner']));
+    expect(withoutRowid(file, 'documents')).toBe(false);
 
+    // Back to the keyed table: the documents and the indexes of 002 stay.
+    expect(await stores.documents.migrateDown()).toEqual(['003_documents_rowid']);
+    expect(withoutRowid(file, 'documents')).toBe(true);
+    expect(sqliteIndexes(file)).not.toContain('documents_by_id');
+    expect(sqliteIndexes(file)).toContain('documents_by_owner');
+    expect((await stores.documents.pull('u1', 'tasks', 0, 10)).map((r) => r.doc.id)).toEqual(['m1']);
     // Roll back the index migrations only: data stays, the indexes go.
     expect(await stores.documents.migrateDown()).toEqual(['002_add_indexes']);
     expect(await stores.accounts.migrateDown()).toEqual(['003_add_indexes']);
@@ -73,7 +87,7 @@ describe('migrations: sqlite (temp file)', () => {
     expect(await stores.documents.migrateDown(10)).toEqual(['001_documents']);
     expect(await stores.accounts.migrateDown(10)).toEqual(['002_sessions_and_audit', '001_accounts']);
     expect(await applied(stores)).toEqual({ documents: [], accounts: [] });
-    expect(await stores.documents.migrateUp()).toEqual(['001_documents', '002_add_indexes']);
+    expect(await stores.documents.migrateUp()).toEqual(['001_documents', '002_add_indexes', '003_documents_rowid']);
     expect(await stores.accounts.migrateUp()).toEqual(['001_accounts', '002_sessions_and_audit', '003_add_indexes']);
     await works(stores);
     await stores.close();
@@ -131,7 +145,9 @@ describe('migrations: sqlite (temp file)', () => {
         env: { PATH: process.env.PATH, DATA_DIR: dataDir, NODE_ENV: 'test' },
       });
     expect((await run('status')).stdout).toMatch(/documents\s+001_documents\s+pending/);
-    expect((await run('up')).stdout).toContain('sqlite documents: applied 001_documents, 002_add_indexes');
+    expect((await run('up')).stdout).toContain(
+      'sqlite documents: applied 001_documents, 002_add_indexes, 003_documents_rowid',
+    );
     expect((await run('up')).stdout).toContain('sqlite documents: up to date');
     expect((await run('down', '--store', 'accounts')).stdout).toBe('sqlite accounts: reverted 003_add_indexes\n');
     expect((await run('status')).stdout).toMatch(/accounts\s+003_add_indexes\s+pending/);

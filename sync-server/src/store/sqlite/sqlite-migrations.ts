@@ -59,6 +59,50 @@ export const SQLITE_DOCUMENT_MIGRATIONS: readonly SqliteMigration[] = [
     `),
     down: sql('DROP INDEX IF EXISTS documents_by_owner; DROP INDEX IF EXISTS sequences_by_owner;'),
   },
+  {
+    id: '003_documents_rowid',
+    description: 'documents in a rowid table: a JSON row over ~1 KB overflowed the WITHOUT ROWID b-tree',
+    // A WITHOUT ROWID table is an index b-tree, whose cells keep at most ~1,000 bytes of a row in the
+    // page on 4 KB pages; a task with the v2 fields is just over that, so every row spilled onto an
+    // overflow page and a push of 5,000 tasks took 2.4 times as long (measured, FINDINGS.md). A rowid
+    // table keeps a row of up to ~4 KB in its leaf page; the key becomes a unique index beside it.
+    up: sql(`
+      CREATE TABLE documents_rowid (
+        scope TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      INSERT INTO documents_rowid (scope, collection, id, owner, seq, deleted, data)
+        SELECT scope, collection, id, owner, seq, deleted, data FROM documents ORDER BY scope, collection, seq;
+      DROP TABLE documents;
+      ALTER TABLE documents_rowid RENAME TO documents;
+      CREATE UNIQUE INDEX documents_by_id ON documents(scope, collection, id);
+      CREATE UNIQUE INDEX documents_by_seq ON documents(scope, collection, seq);
+      CREATE INDEX documents_by_owner ON documents(owner, collection, deleted);
+    `),
+    down: sql(`
+      CREATE TABLE documents_keyed (
+        scope TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (scope, collection, id)
+      ) WITHOUT ROWID;
+      INSERT INTO documents_keyed (scope, collection, id, owner, seq, deleted, data)
+        SELECT scope, collection, id, owner, seq, deleted, data FROM documents;
+      DROP TABLE documents;
+      ALTER TABLE documents_keyed RENAME TO documents;
+      CREATE UNIQUE INDEX documents_by_seq ON documents(scope, collection, seq);
+      CREATE INDEX documents_by_owner ON documents(owner, collection, deleted);
+    `),
+  },
 ];
 
 /** Migrations of the SQLite AccountStore, recorded as store `accounts` in `schema_migrations`. */
