@@ -11,8 +11,10 @@ import { startServerProcess } from './server-process.js';
 import { percentile, round } from './stats.js';
 
 const execArgv = process.env.SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_PROF}`] : [];
+/** The bench server has no metrics port (METRICS_PORT=off); with a token it serves /metrics on the app port. */
+const METRICS_TOKEN = 'prop-trace-metrics-token-0123456789';
 async function main() {
-  const server = await startServerProcess({}, execArgv);
+  const server = await startServerProcess({ METRICS_TOKEN }, execArgv);
   const url = server.url;
   const account = await registerAccount(url);
   const a = await createDevice(url, account, 'prop-a');
@@ -71,7 +73,7 @@ async function main() {
       ),
     ),
   );
-  const m = await (await fetch(`${url}/metrics`)).text();
+  const m = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   console.log(
     m
       .split('\n')
