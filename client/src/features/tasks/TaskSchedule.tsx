@@ -96,7 +96,7 @@ export function TaskSchedule({ task, today, change, onSkipOccurrence }: TaskSche
             onChange={(e) => change({ startDate: e.target.value })}
           />
           <small id={`${id}-start-hint`} className="muted">
-            Hidden from Today, Inbox and All tasks until then.
+            Hidden from Today, Inbox and All tasks until then, unless it is due.
           </small>
         </div>
       </div>

@@ -25,19 +25,23 @@ describe('start dates: a task is hidden until it starts, as in Things', () => {
   const done = makeTask({ title: 'Done', status: 'done', startDate: '2026-12-05', listId: 'home' });
   const all = [later, now, startedToday, laterDueToday, done];
 
-  it('a start date after today means not started; today or earlier, none, or done means actionable', () => {
-    expect(all.filter((t) => isNotStarted(t, TODAY)).map((t) => t.title)).toEqual(['Later', 'Later but due today']);
+  it('a start date after today means not started; today or earlier, none, done, or due by today means actionable', () => {
+    expect(all.filter((t) => isNotStarted(t, TODAY)).map((t) => t.title)).toEqual(['Later']);
+    const overdue = makeTask({ title: 'Overdue, starts later', startDate: '2026-12-03', dueDate: '2026-11-28' });
+    const dueLater = makeTask({ title: 'Due later', startDate: '2026-12-03', dueDate: '2026-12-10' });
+    expect([overdue, dueLater].filter((t) => isNotStarted(t, TODAY)).map((t) => t.title)).toEqual(['Due later']);
   });
 
-  it('stays out of All tasks, the Inbox, Today and Overdue', () => {
+  it('stays out of All tasks, the Inbox, Today and Overdue, unless it is due', () => {
     for (const kind of ['all', 'inbox', 'today', 'overdue'] as const) {
       const view = applyStartDates(all, { scope: { kind }, today: TODAY, searching: false });
       expect(titles(view)).not.toContain('Later');
-      expect(titles(view)).not.toContain('Later but due today');
+      expect(titles(view)).toContain('Later but due today');
     }
     expect(titles(applyStartDates(all, { scope: { kind: 'all' }, today: TODAY, searching: false }))).toEqual([
       'Now',
       'Started today',
+      'Later but due today',
       'Done',
     ]);
   });
@@ -82,14 +86,15 @@ describe('start dates: a task is hidden until it starts, as in Things', () => {
     ]);
     const groups = groupUpcoming(tasks, TODAY);
     expect(groups.find((g) => g.day === '2026-12-04')!.tasks.map((t) => t.title)).toEqual(['Starts Friday']);
-    expect(groups.find((g) => g.day === '2026-12-03')!.tasks.map((t) => t.title)).toEqual(['Later but due today']);
+    // Due today, so it is on today (its due day), not on its later start day.
+    expect(groups.find((g) => g.day === TODAY)!.tasks.map((t) => t.title)).toEqual(['Later but due today']);
+    expect(groups.find((g) => g.day === '2026-12-03')?.tasks ?? []).toEqual([]);
     expect(groups.find((g) => g.key === 'overdue')).toBeUndefined();
-    expect(groups.find((g) => g.day === TODAY)!.tasks).toEqual([]);
   });
 
-  it('the sidebar counts it in its list only, like the views show it', () => {
+  it('the sidebar counts it in its list only, like the views show it (and everywhere once it is due)', () => {
     const counts = countOpen(all, TODAY);
-    expect(counts).toMatchObject({ all: 2, inbox: 0, today: 0 });
+    expect(counts).toMatchObject({ all: 3, inbox: 1, today: 1, overdue: 0 });
     expect(counts.lists.home).toBe(3);
   });
 });

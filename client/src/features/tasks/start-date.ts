@@ -7,9 +7,13 @@ const isDone = (task: Task) => task.status === 'done';
  * actionable yet. It stays out of Today, Overdue, the Inbox and All tasks (so the default list
  * shows what can be done now); it shows in Upcoming on its start day, and in its list or tag view
  * after the tasks that have started, each marked "Starts <day>". A search finds it in every view.
+ * A due date wins over a later start date: a task due today or overdue is shown (Things, too,
+ * moves a task to Today on its deadline), because hiding a deadline costs more than showing a
+ * task early.
  */
 export function isNotStarted(task: Task, today: string): boolean {
-  return !isDone(task) && task.startDate !== undefined && task.startDate !== '' && task.startDate > today;
+  if (isDone(task) || task.startDate === undefined || task.startDate === '' || task.startDate <= today) return false;
+  return task.dueDate === undefined || task.dueDate === '' || task.dueDate > today;
 }
 
 /** The views that show only what can be done now. */
