@@ -18,7 +18,7 @@ import {
   type SyncCheckpoint,
   type SyncDoc,
 } from '@taskmaster/shared-schema';
-import { getAssumedMasterState, getChangedDocumentsSince } from 'rxdb/plugins/core';
+import { getAssumedMasterState, prepareQuery } from 'rxdb/plugins/core';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { filter, firstValueFrom, merge, Subject } from 'rxjs';
@@ -397,16 +397,21 @@ export class CollectionReplication {
     return this.pullsInFlight === 0 && this.lastCompletedPullStartedAt > this.resyncRequestedAt;
   }
 
-  /** Every local document, tombstones included, as the digest sees it. */
+  /**
+   * Every local document, tombstones included, as the digest sees it: one storage query without a
+   * limit (a storage query does not leave out deleted documents), which the browser build reads
+   * with one `getAll` (vite-plugins/dexie-bulk-read.ts). Paging by RxDB's changes checkpoint instead
+   * re-walked the index from the start of each page's `_meta.lwt` (all documents of one pull batch
+   * share one), about 1.3 s of main-thread cursor work per verify at 10,000 tasks in Chromium.
+   */
   private async localDigestDocs(): Promise<SyncDoc[]> {
-    const out: SyncDoc[] = [];
-    let checkpoint: unknown;
-    for (;;) {
-      const page = await getChangedDocumentsSince(this.collection.storageInstance, 1000, checkpoint as never);
-      out.push(...(page.documents as unknown as SyncDoc[]));
-      if (page.documents.length < 1000) return out;
-      checkpoint = page.checkpoint;
-    }
+    const storage = this.collection.storageInstance;
+    const query = prepareQuery(storage.schema, {
+      selector: {},
+      sort: [{ [this.collection.schema.primaryPath]: 'asc' }],
+      skip: 0,
+    } as never);
+    return (await storage.query(query)).documents as unknown as SyncDoc[];
   }
 
   /**
