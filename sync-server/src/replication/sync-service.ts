@@ -81,9 +81,8 @@ export class SyncService {
   }
 
   /**
-   * `origin` is the pushing connection (opaque here): it hears its own change last, with only the
-   * documents it does not hold already, so it neither pulls back nor re-reads what it pushed (see
-   * `Fanout.publish`).
+   * `origin` is the pushing connection (opaque here): it hears its own change last, with every
+   * document, so it does not pull back what it pushed (see `Fanout.publish`).
    */
   async push(userId: string, payload: unknown, origin?: string): Promise<PushResponse> {
     const rowCount = (payload as { rows?: unknown })?.rows;
@@ -106,27 +105,15 @@ export class SyncService {
         mergeFields,
       ),
     );
-    // Rows whose stored state is not what the device sent (merged with another device's change)
-    // come back as RxDB conflicts; the client adopts the server's merged state.
-    const conflicts: SyncDoc[] = [];
-    const merged = new Set<string>();
-    outcome.stored.forEach((doc, i) => {
-      if (jsonEqual(doc, rows[i]!.newDocumentState)) return;
-      conflicts.push(doc);
-      merged.add(doc.id);
-    });
     if (outcome.changed.length > 0) {
       const hint: ChangeEvent = { collection, fromSeq: outcome.fromSeq, toSeq: outcome.toSeq };
       const full: ChangeEvent = { ...hint, documents: outcome.changed.map((c) => c.doc) };
       const event = outcome.changed.length <= PROTOCOL_LIMITS.maxStreamDocs ? full : hint;
-      // The writer holds what it pushed already: its echo moves its checkpoint past this push and
-      // carries only the documents the merge made different (those its acknowledgement also returns).
-      const echo: ChangeEvent = {
-        ...hint,
-        documents: outcome.changed.filter((c) => merged.has(c.doc.id)).map((c) => c.doc),
-      };
-      this.fanout.publish(userId, event, origin === undefined ? undefined : { connection: origin, event: echo });
+      this.fanout.publish(userId, event, origin === undefined ? undefined : { connection: origin, event: full });
     }
+    // Rows whose stored state is not what the device sent (merged with another device's change)
+    // come back as RxDB conflicts; the client adopts the server's merged state.
+    const conflicts = outcome.stored.filter((doc, i) => !jsonEqual(doc, rows[i]!.newDocumentState));
     return { conflicts, seq: outcome.toSeq };
   }
 
