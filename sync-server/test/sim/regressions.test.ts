@@ -19,4 +19,18 @@ describe('deterministic simulation regressions', () => {
     const result = await runDeterministicSimulation(6743, { steps: 40 });
     expect(result.stats.docs).toBeGreaterThan(0);
   }, 120_000);
+
+  /**
+   * Seed 3269, 40 steps (found by `npm run fuzz` on 2026-12-01 against a server whose echo to the
+   * writer left out the documents it had pushed unchanged; that echo was reverted). d0's tombstone
+   * of t0 reached d2 while d2 was pushing, so RxDB held it back until the upstream was idle (it
+   * holds master events back while a push runs); meanwhile d2 deleted t0 itself and pushed. RxDB
+   * then persisted the held-back, older state over d2's acknowledged newer one, and only the R9
+   * verify repaired it. RxDB relies on the master echoing the client's own writes, so the newer
+   * state follows the held-back one: the writer's echo must carry them.
+   */
+  it('[R3] seed 3269: a master state RxDB held back during a push does not overwrite the newer pushed one', async () => {
+    const result = await runDeterministicSimulation(3269, { steps: 40 });
+    expect(result.stats.tombstones).toBeGreaterThan(0);
+  }, 120_000);
 });
