@@ -71,6 +71,8 @@ try {
   await taskItem(b, 'Plan the weekend hike').waitFor();
   await Promise.all([waitForSyncStatus(a, 'idle'), waitForSyncStatus(b, 'idle')]);
   await a.mouse.move(0, 0);
+  // The one-time "ready to work offline" toast would cover the last row.
+  await a.getByText('ready to work offline').waitFor({ state: 'hidden', timeout: 10_000 });
   await a.screenshot({ path: out('task-list.png') });
 
   // Quick add with its preview, then the Upcoming view with repeats and subtask progress.
