@@ -1,6 +1,6 @@
 import type { Plugin } from 'vite';
+import { rxdbModulePatch } from './rxdb-module-patch.ts';
 
-const DEXIE_QUERY = '/rxdb/dist/esm/plugins/storage-dexie/dexie-query.js';
 /** The statement that opens the index cursor RxDB's Dexie storage reads every query result with. */
 const CURSOR_OPEN = 'var cursorReq = index.openCursor(keyRange);';
 
@@ -38,17 +38,13 @@ const BULK_READ = `if (skipPlusLimit === Infinity) {
  * upgrade changes the statement, the build fails here instead of silently losing the patch.
  */
 export function dexieBulkRead(): Plugin {
-  return {
+  return rxdbModulePatch({
     name: 'taskmaster-dexie-bulk-read',
-    apply: 'build',
-    transform(code, id) {
-      if (!id.replaceAll('\\', '/').endsWith(DEXIE_QUERY)) return null;
-      const patched = withBulkRead(code);
-      if (patched === code)
-        this.error(`RxDB's Dexie query cursor was not found in ${id}: update vite-plugins/dexie-bulk-read.ts`);
-      return { code: patched, map: null };
-    },
-  };
+    module: 'dist/esm/plugins/storage-dexie/dexie-query.js',
+    patch: withBulkRead,
+    missing: "RxDB's Dexie query cursor",
+    source: 'vite-plugins/dexie-bulk-read.ts',
+  });
 }
 
 /** The module's code with the bulk read in front of the cursor (unchanged if there is no cursor). */

@@ -1,6 +1,6 @@
 import type { Plugin } from 'vite';
+import { rxdbModulePatch } from './rxdb-module-patch.ts';
 
-const DEXIE_INSTANCE = '/rxdb/dist/esm/plugins/storage-dexie/rx-storage-instance-dexie.js';
 /** The one statement that prints RxDB's upsell banner on the first write of a page. */
 const BANNER = /console\.warn\(\['-+ RxDB Open Core RxStorage -+',[\s\S]*?\]\.join\('\\n'\)\);/;
 
@@ -11,16 +11,13 @@ const BANNER = /console\.warn\(\['-+ RxDB Open Core RxStorage -+',[\s\S]*?\]\.jo
  * upgrade changes the statement, the build fails here instead of letting the banner back silently.
  */
 export function quietRxdbBanner(): Plugin {
-  return {
+  return rxdbModulePatch({
     name: 'taskmaster-quiet-rxdb-banner',
-    apply: 'build',
-    transform(code, id) {
-      if (!id.replaceAll('\\', '/').endsWith(DEXIE_INSTANCE)) return null;
-      const quiet = removeRxdbBanner(code);
-      if (quiet === code) this.error(`RxDB's upsell banner was not found in ${id}: update vite-plugins/quiet-rxdb.ts`);
-      return { code: quiet, map: null };
-    },
-  };
+    module: 'dist/esm/plugins/storage-dexie/rx-storage-instance-dexie.js',
+    patch: removeRxdbBanner,
+    missing: "RxDB's upsell banner",
+    source: 'vite-plugins/quiet-rxdb.ts',
+  });
 }
 
 /** The module's code without the banner statement (unchanged if there is none). */
