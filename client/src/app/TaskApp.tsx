@@ -1,6 +1,6 @@
 import type { Task, TaskList } from '@taskmaster/shared-schema';
 import type { DeletedList, TaskActions, TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { Suspense, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ListsSidebar } from '../features/lists/ListsSidebar';
 import type { SyncView } from '../features/sync/SyncIndicator';
 import { EmptyState } from '../features/tasks/EmptyState';
@@ -11,6 +11,7 @@ import { localDay, summarizeTasks, type Scope } from '../features/tasks/task-que
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from '../ui/lazy-component';
+import { useLatest } from '../ui/use-latest';
 import { useScope, useViewPrefs } from './route';
 import { useTaskView } from './use-collections';
 import { useTaskCommands } from './use-task-commands';
@@ -141,10 +142,7 @@ export function TaskApp({
   }, []);
   const select = useCallback((task: Task) => setSelectedId(task.id), []);
   // Stable callbacks for the memoized sidebar: they call the latest commands and lists.
-  const latest = useRef({ commands, actions, sortedLists, scope, go });
-  useLayoutEffect(() => {
-    latest.current = { commands, actions, sortedLists, scope, go };
-  });
+  const latest = useLatest({ commands, actions, sortedLists, scope, go });
   const addList = useCallback((name: string, color: string) => {
     const { commands: c, actions: a, sortedLists: ls, go: g } = latest.current;
     c.run(a.addList({ name, color, order: (ls.at(-1)?.order ?? 0) + 1 }).then((id) => g({ kind: 'list', listId: id })));

@@ -1,5 +1,6 @@
 import type { Task, TaskList as TaskListDoc } from '@taskmaster/shared-schema';
-import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
+import { useLatest } from '../../ui/use-latest';
 import { TaskItem, type TaskItemProps } from './TaskItem';
 import { useDragReorder } from './use-drag-reorder';
 import { useRenderLimit } from './use-render-limit';
@@ -22,10 +23,7 @@ type Handlers = Pick<TaskListProps, 'onToggle' | 'onOpen' | 'onDelete' | 'onSele
 
 /** Callbacks with a stable identity that call the latest props, so memoized rows skip re-rendering. */
 function useStableHandlers(handlers: Handlers): Handlers {
-  const latest = useRef(handlers);
-  useLayoutEffect(() => {
-    latest.current = handlers;
-  });
+  const latest = useLatest(handlers);
   return useMemo(
     () => ({
       onToggle: (task) => latest.current.onToggle(task),
