@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTask } from '../../../test/support/test-fixtures';
 import { groupUpcoming } from '../upcoming/upcoming';
 import { applyStartDates, isNotStarted } from './start-date';
-import { countOpen, inScope, viewQuery, type Scope } from './task-query';
+import { inScope, summarizeTasks, viewQuery, type Scope } from './task-query';
 
 const TODAY = '2026-12-01';
 const titles = (tasks: readonly Task[]) => tasks.map((t) => t.title);
@@ -93,7 +93,7 @@ describe('start dates: a task is hidden until it starts, as in Things', () => {
   });
 
   it('the sidebar counts it in its list only, like the views show it (and everywhere once it is due)', () => {
-    const counts = countOpen(all, TODAY);
+    const { counts } = summarizeTasks(all, TODAY);
     expect(counts).toMatchObject({ all: 3, inbox: 1, today: 1, overdue: 0 });
     expect(counts.lists.home).toBe(3);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectTags, localDay, matchesSearch, queryTasks, type TaskQuery } from './task-query';
+import { localDay, matchesSearch, queryTasks, summarizeTasks, type TaskQuery } from './task-query';
 import { makeTask } from '../../../test/support/test-fixtures';
 
 const base: TaskQuery = { scope: { kind: 'all' }, status: 'all', sort: 'manual', search: '', today: '2025-03-10' };
@@ -64,11 +64,12 @@ describe('matchesSearch', () => {
 });
 
 describe('helpers', () => {
+  const tagsOf = (tasks: Parameters<typeof summarizeTasks>[0]) => summarizeTasks(tasks, '2025-01-05').tags;
   it('formats the local day', () => {
     expect(localDay(new Date(2025, 0, 5, 23, 59))).toBe('2025-01-05');
   });
   it('collects tags by use', () => {
-    expect(collectTags([makeTask({ tags: ['a', 'b'] }), makeTask({ tags: ['b'] })])).toEqual([
+    expect(tagsOf([makeTask({ tags: ['a', 'b'] }), makeTask({ tags: ['b'] })])).toEqual([
       { tag: 'b', count: 2 },
       { tag: 'a', count: 1 },
     ]);
@@ -76,11 +77,7 @@ describe('helpers', () => {
   it('counts open tasks per tag, like the other sidebar counts, and keeps a tag whose tasks are all done', () => {
     const done = { status: 'done' as const, completedAt: 1 };
     expect(
-      collectTags([
-        makeTask({ tags: ['a', 'b'] }),
-        makeTask({ tags: ['b'], ...done }),
-        makeTask({ tags: ['c'], ...done }),
-      ]),
+      tagsOf([makeTask({ tags: ['a', 'b'] }), makeTask({ tags: ['b'], ...done }), makeTask({ tags: ['c'], ...done })]),
     ).toEqual([
       { tag: 'a', count: 1 },
       { tag: 'b', count: 1 },

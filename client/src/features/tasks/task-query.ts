@@ -160,12 +160,6 @@ export function summarizeTasks(tasks: readonly Task[], today: string): TaskSumma
   return { counts, tags, hasConflicts, hasReminders };
 }
 
-/** Open tasks per smart view and per list, for the sidebar (see {@link summarizeTasks}). */
-export const countOpen = (tasks: readonly Task[], today: string): OpenCounts => summarizeTasks(tasks, today).counts;
-
-/** Every tag in use, most used first, with its open tasks (see {@link summarizeTasks}). */
-export const collectTags = (tasks: readonly Task[]): { tag: string; count: number }[] => summarizeTasks(tasks, '').tags;
-
 type Selector = MangoQuerySelector<Task>;
 
 function scopeSelector(scope: Scope, today: string): Selector {
