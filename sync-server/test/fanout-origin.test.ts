@@ -1,4 +1,4 @@
-import { HybridLogicalClock, PROTOCOL_LIMITS, type ChangeEvent } from '@taskmaster/shared-schema';
+import { HybridLogicalClock, PROTOCOL_LIMITS, taskSchema, type ChangeEvent } from '@taskmaster/shared-schema';
 import { benchTask } from '@taskmaster/shared-schema/testing';
 import type { Server } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,40 @@ describe('fan-out of a push: the other devices, then the writer with every docum
       documents: unknown[];
     };
     expect(echo.documents).toEqual(pulled.documents);
+  });
+
+  it('[R3] a push with an echoId: the writer hears only what the merge changed, and the rest by id; the others every document', async () => {
+    const account = await registerAccount(server.url);
+    const writer = await connectRaw(server.url, account.tokens.accessToken);
+    const other = await connectRaw(server.url, account.tokens.accessToken);
+    sockets.push(writer, other);
+    const clock = new HybridLogicalClock('echo_test');
+    const doc = (id: string, i: number) => ({ ...benchTask(id, clock.now(), i), _deleted: false });
+    // The writer's states are stamped first, so another device's later edit of `a` wins its fields.
+    const mine = [doc('a', 0), doc('b', 1), doc('c', 2)];
+    const newer = { ...doc('a', 0), title: 'newer title from the other device' };
+    await emitRaw(other, 'sync:push', {
+      collection: 'tasks',
+      schemaVersion: taskSchema.version,
+      rows: [{ newDocumentState: newer, assumedMasterState: null }],
+    });
+    const heardByWriter = changesOf(writer);
+    const heardByOther = changesOf(other);
+    const ack = (await emitRaw(writer, 'sync:push', {
+      collection: 'tasks',
+      schemaVersion: taskSchema.version,
+      echoId: 7,
+      rows: mine.map((newDocumentState) => ({ newDocumentState, assumedMasterState: null })),
+    })) as { seq: number; conflicts: { id: string; title: string }[] };
+    expect(ack.conflicts.map((d) => [d.id, d.title])).toEqual([['a', 'newer title from the other device']]);
+    await expect.poll(() => heardByOther.length, { timeout: 10_000 }).toBe(1);
+    expect(heardByWriter).toHaveLength(1);
+    const echo = heardByWriter[0]!;
+    expect(echo.echo).toEqual({ id: 7, stored: ['b', 'c'] });
+    expect(echo.documents).toEqual(ack.conflicts);
+    expect(heardByOther[0]!.echo).toBeUndefined();
+    expect(heardByOther[0]!.documents?.map((d) => d.id)).toEqual(['a', 'b', 'c']);
+    expect(heardByOther[0]!.documents?.slice(1)).toEqual(mine.slice(1));
   });
 
   it('[R3] a small push: every device hears the documents, the writer last', async () => {

@@ -46,6 +46,8 @@ export const pushRequestSchema = z
       .min(1),
     /** The schema version of the pushed documents (absent: 0, a device built before versioning). */
     schemaVersion: z.number().int().nonnegative().max(1e6).optional(),
+    /** Protocol 3: names this push in the writer's echo, which then lists its stored documents by id. */
+    echoId: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 export interface PushRow<C extends CollectionName = CollectionName> {
@@ -57,6 +59,8 @@ export interface PushRequest<C extends CollectionName = CollectionName> {
   rows: PushRow<C>[];
   /** The device's schema version of `collection`; the server upgrades older documents (SPEC, "Versions"). */
   schemaVersion?: number;
+  /** Protocol 3: the writer's echo of this push names it and lists by id what was stored as sent. */
+  echoId?: number;
 }
 
 export interface PullResponse<C extends CollectionName = CollectionName> {
@@ -85,6 +89,12 @@ export interface ChangeEvent<C extends CollectionName = CollectionName> {
   fromSeq: number;
   toSeq: number;
   documents?: SyncDoc<C>[];
+  /**
+   * Only in the writer's own echo of a push that named an `echoId` (protocol 3): the documents of
+   * that push stored exactly as sent, by id, instead of in `documents` (which then holds only the
+   * ones the merge made different). The device holds those states already.
+   */
+  echo?: { id: number; stored: string[] };
 }
 
 export type Ack<T> = T | ErrorBody;

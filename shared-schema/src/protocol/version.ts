@@ -6,9 +6,14 @@
  * 1: the protocol before versioning (no `protocol` in the handshake; the server assumes 1).
  * 2: `sync:hello` after the handshake, clock correction and `clock-skew` (rule R8), `schemaVersion`
  *    in pushes.
+ * 3: a push may name itself (`echoId`); the writer's echo of it then lists the documents stored as
+ *    sent by id (`ChangeEvent.echo`) instead of carrying them again.
  */
-export const PROTOCOL_VERSION = 2;
-/** The oldest protocol a server still serves: N-1, so devices offline across a deploy keep syncing. */
+export const PROTOCOL_VERSION = 3;
+/**
+ * The oldest protocol a server still serves: at least N-1, so devices offline across a deploy keep
+ * syncing; 1 while every version since has only added optional fields.
+ */
 export const MIN_PROTOCOL_VERSION = 1;
 /** What the server assumes when a handshake names no protocol (devices built before versioning). */
 export const LEGACY_PROTOCOL_VERSION = 1;

@@ -41,6 +41,21 @@ export interface SyncServiceOptions {
  * Pull and push, independent of the transport. The owner of every document is the authenticated
  * user passed in by the caller, never a value from the payload (rule R5).
  */
+/**
+ * The writer's own event for a push: in full, or (the push named an `echoId`) with only the documents
+ * in `merged` and the rest by id.
+ */
+function writerEcho(full: ChangeEvent, merged: ReadonlySet<string>, echoId: number | undefined): ChangeEvent {
+  if (echoId === undefined) return full;
+  const documents: SyncDoc[] = [];
+  const stored: string[] = [];
+  for (const doc of full.documents ?? []) {
+    if (merged.has(doc.id)) documents.push(doc);
+    else stored.push(doc.id);
+  }
+  return { ...full, documents, echo: { id: echoId, stored } };
+}
+
 export class SyncService {
   private readonly validator = new DocValidator();
   private readonly maxClockSkewMs: number;
@@ -81,8 +96,11 @@ export class SyncService {
   }
 
   /**
-   * `origin` is the pushing connection (opaque here): it hears its own change last, with every
-   * document, so it does not pull back what it pushed (see `Fanout.publish`).
+   * `origin` is the pushing connection (opaque here): it hears its own change last (see
+   * `Fanout.publish`), so that RxDB's queue on the device gets the pushed states after any older
+   * ones it may hold (SPEC R3). A push that names an `echoId` (protocol 3) is echoed with only the
+   * documents the merge made different, and the ids of those stored as sent; any other push is
+   * echoed in full.
    */
   async push(userId: string, payload: unknown, origin?: string): Promise<PushResponse> {
     const rowCount = (payload as { rows?: unknown })?.rows;
@@ -105,15 +123,31 @@ export class SyncService {
         mergeFields,
       ),
     );
+    // Rows whose stored state is not what the device sent (merged with another device's change)
+    // come back as RxDB conflicts; the client adopts the server's merged state.
+    const conflicts: SyncDoc[] = [];
+    // For the writer's echo: the documents stored other than exactly as the device sent them (merged,
+    // or upgraded from an older schema on the way in).
+    const merged = new Set<string>();
+    outcome.stored.forEach((doc, i) => {
+      if (!jsonEqual(doc, rows[i]!.newDocumentState)) {
+        conflicts.push(doc);
+        merged.add(doc.id);
+      } else {
+        const sent: unknown = request.rows[i]!.newDocumentState;
+        if (rows[i]!.newDocumentState !== sent && !jsonEqual(doc, sent)) merged.add(doc.id);
+      }
+    });
     if (outcome.changed.length > 0) {
       const hint: ChangeEvent = { collection, fromSeq: outcome.fromSeq, toSeq: outcome.toSeq };
       const full: ChangeEvent = { ...hint, documents: outcome.changed.map((c) => c.doc) };
       const event = outcome.changed.length <= PROTOCOL_LIMITS.maxStreamDocs ? full : hint;
-      this.fanout.publish(userId, event, origin === undefined ? undefined : { connection: origin, event: full });
+      this.fanout.publish(
+        userId,
+        event,
+        origin === undefined ? undefined : { connection: origin, event: writerEcho(full, merged, request.echoId) },
+      );
     }
-    // Rows whose stored state is not what the device sent (merged with another device's change)
-    // come back as RxDB conflicts; the client adopts the server's merged state.
-    const conflicts = outcome.stored.filter((doc, i) => !jsonEqual(doc, rows[i]!.newDocumentState));
     return { conflicts, seq: outcome.toSeq };
   }
 

@@ -176,11 +176,13 @@ export class CollectionReplication {
         batchSize: options.pushBatchSize ?? PROTOCOL_LIMITS.maxPushRows,
         handler: async (rows) => {
           const pushed = this.beginPush(rows.map((row) => row.newDocumentState));
+          const echoId = this.rememberSent(rows.map((row) => row.newDocumentState));
           try {
             const { response, restamped } = await this.pushUntilAccepted(transport, {
               collection: name,
               // The documents' schema version; the server upgrades older ones (SPEC, "Versions").
               schemaVersion: options.collection.schema.version,
+              echoId,
               rows: rows.map((row) => ({
                 newDocumentState: row.newDocumentState,
                 assumedMasterState: row.assumedMasterState ? withoutAttachments(row.assumedMasterState) : null,
@@ -263,6 +265,7 @@ export class CollectionReplication {
       if (clocks === doc.clocks) return row;
       const next = { ...doc, clocks } as SyncDoc;
       restamped.set(next.id, next);
+      if (request.echoId !== undefined) this.sent.get(request.echoId)?.set(next.id, next);
       return { ...row, newDocumentState: next };
     });
     return { ...request, rows } as PushRequest;
@@ -311,13 +314,55 @@ export class CollectionReplication {
    */
   onChange(event: ChangeEvent): void {
     if (event.toSeq <= this.knownSeq) return;
-    if (event.documents && this.pullIdle() && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
+    const documents = event.echo ? this.fillEcho(event.documents, event.echo) : event.documents;
+    if (documents && this.pullIdle() && this.knownSeq >= 0 && event.fromSeq === this.knownSeq) {
       this.knownSeq = event.toSeq;
-      this.noteDownstream(event.documents, event.fromSeq);
-      this.stream$.next({ documents: event.documents, checkpoint: { seq: event.toSeq } });
+      this.noteDownstream(documents, event.fromSeq);
+      this.stream$.next({ documents, checkpoint: { seq: event.toSeq } });
     } else {
       this.resync();
     }
+  }
+
+  /**
+   * Ids of the documents this replication has handed RxDB a master state of (pulls, live events,
+   * echoes). Only for these can RxDB's downstream still hold an older state queued when a push of
+   * them is acknowledged, so only these must come back in the writer's echo (see `onChange`).
+   */
+  private readonly received = new Set<string>();
+  /** The documents of the latest pushes as sent, by `echoId`, to fill their echoes (protocol 3). */
+  private readonly sent = new Map<number, Map<string, SyncDoc>>();
+  private echoCounter = 0;
+  private static readonly SENT_KEPT = 16;
+
+  private rememberSent(docs: SyncDoc[]): number {
+    const echoId = ++this.echoCounter;
+    this.sent.set(echoId, new Map(docs.map((doc) => [doc.id, doc])));
+    if (this.sent.size > CollectionReplication.SENT_KEPT) this.sent.delete(echoId - CollectionReplication.SENT_KEPT);
+    return echoId;
+  }
+
+  /**
+   * The writer's echo of its own push (protocol 3) carries only the documents the merge changed and
+   * names the others, stored as sent. Those of them RxDB has ever had a master state for are added
+   * back from the push as sent: RxDB may hold an older master state of one queued, and would write it
+   * over the push once acknowledged, unless the newer state follows it in that queue (fuzz seed 3269).
+   * Undefined when the push is no longer known here: then the event is not applied and the
+   * collection pulls instead.
+   */
+  private fillEcho(documents: SyncDoc[] | undefined, echo: NonNullable<ChangeEvent['echo']>): SyncDoc[] | undefined {
+    if (!documents) return undefined;
+    const needed = echo.stored.filter((id) => this.received.has(id));
+    if (needed.length === 0) return documents;
+    const sent = this.sent.get(echo.id);
+    if (!sent) return undefined;
+    const filled = [...documents];
+    for (const id of needed) {
+      const doc = sent.get(id);
+      if (!doc) return undefined;
+      filled.push(doc);
+    }
+    return filled;
   }
 
   /**
@@ -372,6 +417,7 @@ export class CollectionReplication {
 
   /** Notes master states handed to RxDB from sequence `fromSeq` on (see `pushing`). */
   private noteDownstream(docs: SyncDoc[], fromSeq: number): void {
+    for (const doc of docs) this.received.add(doc.id);
     if (this.pushing.size === 0) return;
     for (const doc of docs) {
       const entry = this.pushing.get(doc.id);
