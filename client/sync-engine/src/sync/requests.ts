@@ -61,7 +61,7 @@ export async function requestPush(transport: SyncTransport, request: PushRequest
       transport
         .request(
           'sync:push',
-          { collection: request.collection, rows, schemaVersion: request.schemaVersion },
+          { collection: request.collection, rows, schemaVersion: request.schemaVersion, echoId: request.echoId },
           ACK_TIMEOUT_MS,
         )
         .then((response) => unwrap(response), asRequestError),
