@@ -15,6 +15,14 @@ export function benchTask(id: string, stamp: string, i: number): Task {
     listId: '',
     order: i,
     completedAt: 0,
+    // Every field of the current schema, as `createTask` writes them: a document missing the newer
+    // ones is upgraded on every pull, which no real device's document is.
+    dueTime: '',
+    startDate: '',
+    repeat: '',
+    subtasks: {},
+    reminder: '',
+    reminderFiredAt: 0,
     createdAt: now,
     updatedAt: now,
     clocks: Object.fromEntries([...TASK_MERGE_FIELDS, 'deleted'].map((f) => [f, stamp])),
