@@ -36,6 +36,17 @@ describe('[R6] bad input never hurts others', () => {
     ],
     ['rows that are not an array', { collection: 'tasks', rows: 'x' }, 'invalid-payload'],
     ['an empty push', { collection: 'tasks', rows: [] }, 'invalid-payload'],
+    ['a document that is a string', { collection: 'tasks', rows: [{ newDocumentState: 'task' }] }, 'invalid-payload'],
+    [
+      'a document that is an array',
+      { collection: 'tasks', rows: [{ newDocumentState: [validTask('a')] }] },
+      'invalid-payload',
+    ],
+    [
+      'an assumed master state that is not an object',
+      { collection: 'tasks', rows: [{ newDocumentState: validTask('a'), assumedMasterState: 7 }] },
+      'invalid-payload',
+    ],
     [
       'a title over the limit',
       { collection: 'tasks', rows: [{ newDocumentState: { ...validTask('a'), title: 'x'.repeat(501) } }] },

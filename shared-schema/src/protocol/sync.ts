@@ -31,6 +31,16 @@ export type PullRequest = z.infer<typeof pullRequestSchema>;
  * `push` request envelope. Documents themselves are checked against the collection's JSON schema
  * after the envelope, so this only requires them to be objects.
  */
+/**
+ * A JSON object, checked without copying it (`z.record` rebuilds every document key by key, about
+ * a tenth of a push's server time): the server validates each document against its collection's
+ * schema right after.
+ */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'expected an object',
+);
+
 export const pushRequestSchema = z
   .object({
     collection: collectionSchema,
@@ -38,8 +48,8 @@ export const pushRequestSchema = z
       .array(
         z
           .object({
-            assumedMasterState: z.record(z.string(), z.unknown()).nullable().optional(),
-            newDocumentState: z.record(z.string(), z.unknown()),
+            assumedMasterState: jsonObject.nullable().optional(),
+            newDocumentState: jsonObject,
           })
           .strict(),
       )
