@@ -104,6 +104,26 @@ describe('HybridLogicalClock', () => {
     expect(hlc.now() > withinCap).toBe(true);
   });
 
+  it('receiveClocks ends where receiving every stamp one by one ends, far-future stamps included (seeded)', () => {
+    const random = new Prng(4242);
+    for (let round = 0; round < 200; round++) {
+      const wall = manualClock(T0);
+      const one = new HybridLogicalClock('n1', wall.read);
+      const all = new HybridLogicalClock('n1', wall.read);
+      const maps = Array.from({ length: random.int(0, 6) }, () =>
+        Object.fromEntries(
+          Array.from({ length: random.int(0, 5) }, (_, f) => {
+            const ahead = random.chance(0.2) ? MAX_CLOCK_DRIFT_MS + random.int(-2, 2) : random.int(-5000, 5000);
+            return [`f${f}`, encodeHlc({ ms: T0 + ahead, counter: random.int(0, 3) }, `d${random.int(0, 2)}`)];
+          }),
+        ),
+      );
+      for (const map of maps) for (const stamp of Object.values(map)) one.receive(stamp);
+      all.receiveClocks(maps);
+      expect(all.now()).toBe(one.now());
+    }
+  });
+
   it('ignores a garbled remote stamp', () => {
     const wall = manualClock(T0);
     const hlc = new HybridLogicalClock('n1', wall.read);

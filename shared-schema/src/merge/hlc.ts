@@ -129,6 +129,26 @@ export class HybridLogicalClock {
     else if (remote.ms === this.state.ms && remote.counter > this.state.counter) this.state.counter = remote.counter;
   }
 
+  /**
+   * `receive` for every stamp of many documents' clocks at once (a pulled batch), ending in the same
+   * state as receiving each: only the greatest stamp not further ahead than `maxDriftMs` can move
+   * the clock, and fixed-width stamps compare as strings, so only that one is decoded.
+   */
+  receiveClocks(clocks: Iterable<Partial<Record<string, string>>>, maxDriftMs = MAX_CLOCK_DRIFT_MS): void {
+    // A stamp whose time equals the limit continues with '-', which sorts below '.'.
+    const after = `${Math.floor(this.time() + maxDriftMs)
+      .toString(36)
+      .padStart(MS_WIDTH, '0')}.`;
+    let best: string | undefined;
+    for (const map of clocks) {
+      for (const field in map) {
+        const stamp = map[field];
+        if (stamp !== undefined && stamp < after && (best === undefined || stamp > best)) best = stamp;
+      }
+    }
+    this.receive(best, maxDriftMs);
+  }
+
   private bump(): void {
     if (this.state.counter >= MAX_COUNTER) this.state = { ms: this.state.ms + 1, counter: 0 };
     else this.state.counter += 1;
