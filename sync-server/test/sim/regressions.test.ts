@@ -35,4 +35,17 @@ describe('deterministic simulation regressions', () => {
     const result = await runDeterministicSimulation(3269, { steps: 40 });
     expect(result.stats.tombstones).toBeGreaterThan(0);
   }, 120_000);
+
+  /**
+   * Seed 7226, 40 steps (found by `npm run fuzz` on 2026-12-01, right after the echo by id changed
+   * the interleaving). d1 reconnected and pushed t8, which it had created offline; RxDB's initial
+   * upstream does not hold master events back, so d0's tombstone of t8 reached RxDB during that push
+   * and was skipped (t8 had no assumed master yet). The engine noted it and would pull again once
+   * the push settled, but d1's verify settled first, compared, and "repaired" t8. A verify now
+   * waits for that pull too.
+   */
+  it('[R3][R9] seed 7226: a verify waits for the pull a push still owes before it compares', async () => {
+    const result = await runDeterministicSimulation(7226, { steps: 40 });
+    expect(result.stats.docs).toBeGreaterThan(0);
+  }, 120_000);
 });

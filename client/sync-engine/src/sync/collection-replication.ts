@@ -446,6 +446,16 @@ export class CollectionReplication {
   }
 
   /**
+   * Nothing can still change the local copy on its own: no pull running or requested, and no push
+   * whose settling may yet pull again (a master state RxDB skipped during it, see `pushing`). A
+   * verify compares only then: fuzz seed 7226 had d1's verify run between the end of its push of t8
+   * and the pull that the push's skipped tombstone had asked for, so the verify "repaired" t8.
+   */
+  private settledForVerify(): boolean {
+    return this.pullIdle() && this.pushing.size === 0 && this.suspectFrom === undefined;
+  }
+
+  /**
    * Every local document, tombstones included, as the digest sees it: one storage query without a
    * limit (a storage query does not leave out deleted documents), which the browser build reads
    * with one `getAll` (vite-plugins/dexie-bulk-read.ts). Paging by RxDB's changes checkpoint instead
@@ -482,7 +492,7 @@ export class CollectionReplication {
     for (let i = 0; i < 200; i++) {
       if (!this.transport.connected || this.state.isStopped()) return false;
       await this.state.awaitInSync();
-      if (this.pullIdle()) return true;
+      if (this.settledForVerify()) return true;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     return false;
@@ -505,7 +515,7 @@ export class CollectionReplication {
 
   private async compareAndRepair(writtenSince: () => boolean): Promise<VerifyOutcome> {
     const remote = answer(await this.transport.request('sync:digest', { collection: this.name }, VERIFY_TIMEOUT_MS));
-    if (remote.seq !== this.knownSeq || !this.pullIdle()) {
+    if (remote.seq !== this.knownSeq || !this.settledForVerify()) {
       this.resync();
       return 'not-comparable';
     }
@@ -516,7 +526,7 @@ export class CollectionReplication {
       await this.transport.request('sync:bucket', { collection: this.name, buckets }, VERIFY_TIMEOUT_MS),
     );
     // Only while no pull runs: RxDB would queue these behind it and then write them over newer states.
-    if (!this.pullIdle() || fetched.seq !== this.knownSeq) {
+    if (!this.settledForVerify() || fetched.seq !== this.knownSeq) {
       this.resync();
       return 'not-comparable';
     }
