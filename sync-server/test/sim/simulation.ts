@@ -91,10 +91,11 @@ export class SimulationError extends Error {
     readonly seed: number,
     readonly log: string[],
     override readonly cause: unknown,
+    readonly steps: number,
   ) {
     super(
       `deterministic simulation failed for seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}\n` +
-        `replay: SIM_SEED=${seed} npx vitest run sync-server/test/sim  (add SIM_TRACE=1 for every delivery)\n` +
+        `replay: SIM_SEED=${seed} SIM_STEPS=${steps} npx vitest run sync-server/test/sim  (add SIM_TRACE=1 for every delivery)\n` +
         `--- operation log (seed ${seed}, last 400 lines) ---\n${log.slice(-400).join('\n')}\n--- cause ---\n${
           cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)
         }`,
@@ -648,7 +649,7 @@ export async function runDeterministicSimulation(
     note(`done: ${JSON.stringify(stats)}`);
     return { seed, log, stats, hash: hash.digest('hex') };
   } catch (error) {
-    throw new SimulationError(seed, log, error);
+    throw new SimulationError(seed, log, error, opts.steps);
   } finally {
     for (const sim of sims) {
       try {
