@@ -28,10 +28,6 @@ export const pullRequestSchema = z
 export type PullRequest = z.infer<typeof pullRequestSchema>;
 
 /**
- * `push` request envelope. Documents themselves are checked against the collection's JSON schema
- * after the envelope, so this only requires them to be objects.
- */
-/**
  * A JSON object, checked without copying it (`z.record` rebuilds every document key by key, about
  * a tenth of a push's server time): the server validates each document against its collection's
  * schema right after.
@@ -41,6 +37,10 @@ const jsonObject = z.custom<Record<string, unknown>>(
   'expected an object',
 );
 
+/**
+ * `push` request envelope. Documents themselves are checked against the collection's JSON schema
+ * after the envelope, so this only requires them to be objects.
+ */
 export const pushRequestSchema = z
   .object({
     collection: collectionSchema,

@@ -38,10 +38,6 @@ export interface SyncServiceOptions {
 }
 
 /**
- * Pull and push, independent of the transport. The owner of every document is the authenticated
- * user passed in by the caller, never a value from the payload (rule R5).
- */
-/**
  * The writer's own event for a push: in full, or (the push named an `echoId`) with only the documents
  * in `merged` and the rest by id.
  */
@@ -56,6 +52,10 @@ function writerEcho(full: ChangeEvent, merged: ReadonlySet<string>, echoId: numb
   return { ...full, documents, echo: { id: echoId, stored } };
 }
 
+/**
+ * Pull and push, independent of the transport. The owner of every document is the authenticated
+ * user passed in by the caller, never a value from the payload (rule R5).
+ */
 export class SyncService {
   private readonly validator = new DocValidator();
   private readonly maxClockSkewMs: number;

@@ -62,6 +62,9 @@ export interface CollectionReplicationOptions {
 /** What one verify (rule R9) did. */
 export type VerifyOutcome = 'in-sync' | 'repaired' | 'not-comparable' | 'offline';
 
+/** The last `echoId` given to a push (see `CollectionReplication.rememberSent`). */
+let lastEchoId = 0;
+
 const VERIFY_TIMEOUT_MS = 15_000;
 
 function answer<T>(response: Ack<T>): T {
@@ -329,13 +332,16 @@ export class CollectionReplication {
   private readonly received = new Set<string>();
   /** The documents of the latest pushes as sent, by `echoId`, to fill their echoes (protocol 3). */
   private readonly sent = new Map<number, Map<string, SyncDoc>>();
-  private echoCounter = 0;
   private static readonly SENT_KEPT = 16;
 
   private rememberSent(docs: SyncDoc[]): number {
-    const echoId = ++this.echoCounter;
+    // Unique across replications in this page, so an echo can never name another one's push.
+    const echoId = ++lastEchoId;
     this.sent.set(echoId, new Map(docs.map((doc) => [doc.id, doc])));
-    if (this.sent.size > CollectionReplication.SENT_KEPT) this.sent.delete(echoId - CollectionReplication.SENT_KEPT);
+    for (const id of this.sent.keys()) {
+      if (this.sent.size <= CollectionReplication.SENT_KEPT) break;
+      this.sent.delete(id);
+    }
     return echoId;
   }
 
