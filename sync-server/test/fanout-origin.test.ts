@@ -14,7 +14,7 @@ function changesOf(socket: RawSocket): ChangeEvent[] {
   return heard;
 }
 
-describe('fan-out of a push: the other devices, then the writer with every document', () => {
+describe('fan-out of a push: the other devices, then the writer with its echo', () => {
   let server: TestServer;
   const sockets: RawSocket[] = [];
   beforeEach(async () => {

@@ -87,12 +87,6 @@ function stripRxMeta(doc: SyncDoc): SyncDoc {
   return rest as SyncDoc;
 }
 
-function maxClock(doc: SyncDoc): string | undefined {
-  let max: string | undefined;
-  for (const value of Object.values(doc.clocks)) if (value && (!max || value > max)) max = value;
-  return max;
-}
-
 /**
  * RxDB's schema migration adds an empty `_attachments` to the replication's copies of master states;
  * the server accepts only schema fields (rule R5).
@@ -554,8 +548,8 @@ export class CollectionReplication {
   private async repairWith(serverDocs: SyncDoc[], localDocs: SyncDoc[]): Promise<void> {
     const local = new Map(localDocs.map((doc) => [doc.id, doc]));
     const fields = COLLECTIONS[this.name].mergeFields;
+    this.options.clock.receiveClocks(serverDocs.map((doc) => doc.clocks));
     const writes = serverDocs.map((doc) => {
-      this.options.clock.receive(maxClock(doc));
       const mine = local.get(doc.id);
       // `assumed` = the local copy itself: nothing here is a concurrent edit, so nothing is logged.
       const merged = mine ? mergeDocs(doc, stripRxMeta(mine), stripRxMeta(mine), fields).doc : doc;
