@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { dexieBulkRead } from './vite-plugins/dexie-bulk-read.ts';
+import { dexieRowsAsStored } from './vite-plugins/dexie-rows.ts';
 import {
   leanAliases,
   leanConditions,
@@ -20,6 +21,7 @@ export default defineConfig({
     nativeBroadcastChannelOnly(),
     mangoMatcherForRxdb(),
     dexieBulkRead(),
+    dexieRowsAsStored(),
     quietRxdbBanner(),
     VitePWA({
       registerType: 'prompt',
