@@ -109,6 +109,7 @@ async function listFigures(): Promise<Record<string, number>> {
       list_add_to_visible_ms: list.addToVisibleMs,
       list_toggle_ms: list.toggleMs,
       list_reload_to_tasks_ms: list.reloadToTasksMs,
+      list_reload_to_all_ms: list.reloadToAllMs,
       list_dom_nodes: list.domNodes,
     };
   } finally {

@@ -12,7 +12,8 @@ import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from '../ui/lazy-component';
 import { useLatest } from '../ui/use-latest';
-import { useScope, useViewPrefs } from './route';
+import { viewKey } from './first-screen';
+import { useScope, useViewPrefs, viewSort } from './route';
 import { useTaskView } from './use-collections';
 import { useTaskCommands } from './use-task-commands';
 
@@ -28,6 +29,13 @@ export interface TaskAppProps {
   getAccessToken?: () => Promise<string | null>;
   /** The local database: the view's tasks come from its query. Without it (component tests), from `tasks`. */
   db?: TaskmasterDatabase | null;
+  /**
+   * False while `tasks` is only the saved first screen of the view (first-screen.ts): the rows show,
+   * the counts say they are loading. Default true.
+   */
+  complete?: boolean;
+  /** Called when the page is idle after a complete view was shown, with its key, day and rows (to save its first screen). */
+  onViewShown?: (view: string, today: string, tasks: readonly Task[]) => void;
 }
 
 const NO_TASKS: readonly Task[] = [];
@@ -75,6 +83,8 @@ export function TaskApp({
   onSignOut,
   getAccessToken,
   db,
+  complete = true,
+  onViewShown,
 }: TaskAppProps) {
   const [scope, navigate] = useScope();
   const [prefs, setPrefs] = useViewPrefs();
@@ -94,22 +104,13 @@ export function TaskApp({
     () => [...lists].filter((l) => !l.archived).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name)),
     [lists],
   );
-  const visible = useTaskView(
-    db,
-    // Upcoming reads by day: its rows (and J/K) follow the due date whatever the list's sort.
-    {
-      scope,
-      status: prefs.status,
-      sort: scope.kind === 'upcoming' ? 'due' : prefs.sort,
-      search: deferredSearch,
-      today,
-    },
-    tasks,
-  );
+  const sort = viewSort(scope, prefs);
+  const visible = useTaskView(db, { scope, status: prefs.status, sort, search: deferredSearch, today }, tasks);
   // One pass over every task per change (the sidebar's counts and tags, the banner, reminders; the
   // reminders' code loads only once some task has a reminder). Not the list: it runs in a background
   // render right after the rows are on screen (at start-up and after each change), never before them.
-  const summarized = useDeferredValue(tasks, NO_TASKS);
+  // A first screen is not every task: no counts from it.
+  const summarized = useDeferredValue(complete ? tasks : NO_TASKS, NO_TASKS);
   const { counts, tags, hasConflicts, hasReminders } = useMemo(
     () => summarizeTasks(summarized, today),
     [summarized, today],
@@ -122,6 +123,15 @@ export function TaskApp({
     [actions],
   );
   const commands = useTaskCommands(actions, tasks, visible, scope, today);
+  const shownView = complete ? viewKey({ scope, status: prefs.status, sort }) : null;
+  useEffect(() => {
+    if (!shownView || !onViewShown) return undefined;
+    // Off the interaction's path: a localStorage write of a few ids once the page is idle.
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const handle = idle(() => onViewShown(shownView, today, visible), { timeout: 2000 });
+    return () => cancel(handle);
+  }, [shownView, today, visible, onViewShown]);
 
   useEffect(() => {
     // Warm the editor's chunk once the list is up, so the first open is instant (and works offline).
@@ -198,7 +208,12 @@ export function TaskApp({
       />
       <main className="main" id="main" tabIndex={-1} aria-labelledby="view-title">
         <div className="main__inner">
-          <Toolbar title={scopeTitle(scope, sortedLists)} count={openInView} prefs={prefs} onPrefs={setPrefs} />
+          <Toolbar
+            title={scopeTitle(scope, sortedLists)}
+            count={complete ? openInView : null}
+            prefs={prefs}
+            onPrefs={setPrefs}
+          />
           {hasConflicts && (
             <Suspense fallback={null}>
               <ConflictBanner tasks={tasks} onReview={open} />

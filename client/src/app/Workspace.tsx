@@ -1,11 +1,12 @@
-import type { AuthUser } from '@taskmaster/shared-schema';
+import type { AuthUser, Task } from '@taskmaster/shared-schema';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { deferredTaskActions } from '@taskmaster/sync-client/db';
 import type { Session } from '@taskmaster/sync-client/session';
 import { updateStore } from '../pwa/update-store';
 import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { TaskApp } from './TaskApp';
-import { useCollections } from './use-collections';
+import { FIRST_SCREEN_ROWS, saveFirstScreen } from './first-screen';
+import { useCollections, viewChangeCount } from './use-collections';
 import { useSync } from './use-sync';
 
 /** Opens the user's local database, starts sync after first render, and renders the task app. */
@@ -38,12 +39,28 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
   }, [user.id]);
 
   const data = useCollections(opened?.db ?? null);
-  // Sync (socket.io and the replication code) loads only once the tasks are on screen.
+  // Until every task is read: the saved first screen of this view, if there is one (first-screen.ts).
+  const shownTasks = data.ready ? data.tasks : data.listsReady ? (opened?.firstScreen ?? null) : null;
+  const shown = shownTasks !== null;
+  // Sync (socket.io and the replication code) loads only once every task is read.
   const sync = useSync(data.ready ? opened : null, session);
   useLayoutEffect(() => {
     // Read by the bench: navigation start to the task list from IndexedDB committed to the DOM.
-    if (data.ready) performance.mark('taskmaster:tasks-visible');
+    if (shown) performance.mark('taskmaster:tasks-visible');
+  }, [shown]);
+  useLayoutEffect(() => {
+    // Read by the bench: navigation start to every task read, the counts included.
+    if (data.ready) performance.mark('taskmaster:tasks-complete');
   }, [data.ready]);
+  const userId = user.id;
+  const onViewShown = useCallback(
+    (view: string, today: string, tasks: readonly Task[]) => {
+      const seenAt = viewChangeCount(tasks);
+      if (seenAt === undefined) return;
+      saveFirstScreen(userId, { view, today, ids: tasks.slice(0, FIRST_SCREEN_ROWS).map((t) => t.id) }, seenAt);
+    },
+    [userId],
+  );
   useEffect(() => {
     // "Ready to work offline" is worth saying only with the tasks on screen, never at sign-in.
     if (!data.ready) return undefined;
@@ -94,12 +111,14 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
       </div>
     );
   }
-  if (!opened || !actions || !data.ready)
+  if (!opened || !actions || !shownTasks)
     return <div className="splash" aria-busy="true" aria-label="Loading your tasks" />;
   return (
     <TaskApp
       db={opened.db}
-      tasks={data.tasks}
+      tasks={shownTasks}
+      complete={data.ready}
+      onViewShown={onViewShown}
       lists={data.lists}
       actions={actions}
       sync={sync.view}

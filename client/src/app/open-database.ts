@@ -1,7 +1,11 @@
 import { addRxPlugin, type RxStorage } from 'rxdb/plugins/core';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
-import { ALL_TASKS_QUERY } from './use-collections';
+import type { Task } from '@taskmaster/shared-schema';
+import { localDay } from '../features/tasks/task-query';
+import { readFirstScreen, viewKey, watchChanges } from './first-screen';
+import { parseScope, readViewPrefs, viewSort } from './route';
+import { ALL_TASKS_QUERY, plainDocument } from './use-collections';
 import type { WritePath } from './write-path';
 
 let devModeReady: Promise<void> | undefined;
@@ -31,6 +35,11 @@ export interface OpenedDatabase {
    * it loads on first use; the workspace asks for it as soon as the list is on screen.
    */
   writable(): Promise<WritePath>;
+  /**
+   * The first rows of the view the page opens on, read by id when this tab saved them last time and
+   * nothing changed since (first-screen.ts); null otherwise. Shown until every task has been read.
+   */
+  firstScreen: readonly Task[] | null;
 }
 
 const opening = new Map<string, Promise<OpenedDatabase>>();
@@ -50,12 +59,28 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
         multiInstance: true,
         deferLocalDocuments: true,
       });
+      // Before anything can write: every change from here on forgets the saved first screen.
+      const stopWatching = watchChanges(db, userId);
+      db.onClose.push(stopWatching);
+      const scope = parseScope(window.location.hash);
+      const prefs = readViewPrefs();
+      const firstDocs = await readFirstScreen(
+        db,
+        userId,
+        viewKey({ scope, status: prefs.status, sort: viewSort(scope, prefs) }),
+        localDay(),
+      ).catch(() => null);
+      const firstScreen = firstDocs?.map((doc) => plainDocument<Task>(doc)) ?? null;
       // Run the list's first queries now: RxDB caches the query results, so the workspace's
-      // subscriptions emit at once instead of waiting on IndexedDB again.
-      await Promise.all([db.tasks.find(ALL_TASKS_QUERY).exec(), db.lists.find().exec()]);
+      // subscriptions emit at once instead of waiting on IndexedDB again. With a first screen to
+      // show, the 10,000-task read starts only with the workspace's subscription, after it is shown:
+      // its result takes the main thread for a few hundred ms, which would delay that first paint.
+      const lists = db.lists.find().exec();
+      if (firstScreen) await lists;
+      else await Promise.all([db.tasks.find(ALL_TASKS_QUERY).exec(), lists]);
       let writePath: Promise<WritePath> | undefined;
       const writable = () => (writePath ??= import('./write-path').then((m) => m.openWritePath(db)));
-      return { db, writable };
+      return { db, writable, firstScreen };
     })();
     opening.set(userId, promise);
     promise.catch(() => opening.delete(userId));

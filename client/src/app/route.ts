@@ -22,7 +22,8 @@ const PREFS_KEY = 'taskmaster:view-prefs';
 const STATUSES: readonly StatusFilter[] = ['all', 'active', 'completed'];
 const SORTS: readonly SortKey[] = ['manual', 'due', 'priority'];
 
-function readPrefs(): ViewPrefs {
+/** The remembered status filter and sort (defaults when none or unreadable). */
+export function readViewPrefs(): ViewPrefs {
   const fallback: ViewPrefs = { status: 'all', sort: 'manual' };
   try {
     const raw: unknown = JSON.parse(window.localStorage.getItem(PREFS_KEY) ?? 'null');
@@ -39,7 +40,7 @@ function readPrefs(): ViewPrefs {
 
 /** Status filter and sort order, remembered per browser. */
 export function useViewPrefs(): [ViewPrefs, (patch: Partial<ViewPrefs>) => void] {
-  const [prefs, setPrefs] = useState(readPrefs);
+  const [prefs, setPrefs] = useState(readViewPrefs);
   const update = useCallback((patch: Partial<ViewPrefs>) => {
     setPrefs((current) => {
       const next = { ...current, ...patch };
@@ -48,4 +49,9 @@ export function useViewPrefs(): [ViewPrefs, (patch: Partial<ViewPrefs>) => void]
     });
   }, []);
   return [prefs, update];
+}
+
+/** The sort a view uses: Upcoming reads by day (its rows, and J/K, follow the due date) whatever the list's sort. */
+export function viewSort(scope: Scope, prefs: ViewPrefs): SortKey {
+  return scope.kind === 'upcoming' ? 'due' : prefs.sort;
 }

@@ -1,4 +1,5 @@
 import type { Session } from '@taskmaster/sync-client/session';
+import { forgetAllFirstScreens } from './first-screen';
 import { closeUserDatabase, databaseName, type OpenedDatabase } from './open-database';
 
 function deleteIndexedDb(name: string): Promise<void> {
@@ -45,4 +46,6 @@ export async function signOutOfDevice(options: {
   }
   for (const key of Object.keys(window.localStorage))
     if (key.startsWith('taskmaster:last-sync:')) window.localStorage.removeItem(key);
+  // The ids of the rows last on screen go with the data they point to.
+  forgetAllFirstScreens();
 }

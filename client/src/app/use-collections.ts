@@ -10,6 +10,7 @@ import {
 } from 'rxdb/plugins/core';
 import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { applyStartDates } from '../features/tasks/start-date';
+import { changeCount } from './first-screen';
 import { arrangeView, matchesSearch, viewQuery, type TaskQuery } from '../features/tasks/task-query';
 
 export interface LocalData {
@@ -17,6 +18,8 @@ export interface LocalData {
   lists: readonly TaskList[];
   /** False until the first query result arrived from IndexedDB. */
   ready: boolean;
+  /** The lists have arrived (a few documents, read long before the tasks at 10,000 of them). */
+  listsReady: boolean;
 }
 
 /** The part of an RxDocument read here: its stored data, one object per revision. */
@@ -82,13 +85,13 @@ export const ALL_TASKS_QUERY: MangoQuery<Task> = viewQuery({
  * the displayed view has its own query ({@link useTaskView}).
  */
 export function useCollections(db: TaskmasterDatabase | null): LocalData {
-  const [data, setData] = useState<LocalData>({ tasks: [], lists: [], ready: false });
+  const [data, setData] = useState<LocalData>({ tasks: [], lists: [], ready: false, listsReady: false });
   useEffect(() => {
     if (!db) return undefined;
     let tasks: readonly Task[] | null = null;
     let lists: readonly TaskList[] | null = null;
     const emit = () => {
-      if (tasks && lists) setData({ tasks, lists, ready: true });
+      if (lists) setData({ tasks: tasks ?? [], lists, ready: tasks !== null, listsReady: true });
     };
     const a = db.tasks.find(ALL_TASKS_QUERY).$.subscribe((docs) => {
       tasks = plainDocuments<Task>(docs);
@@ -118,6 +121,19 @@ function runInMemory(tasks: readonly Task[], query: ReturnType<typeof viewQuery>
 interface ViewResult {
   key: string;
   sorted: readonly Task[];
+  /** {@link changeCount} when the database answered: the changes this result reflects. */
+  seenAt: number;
+}
+
+const seenAtByView = new WeakMap<readonly Task[], number>();
+
+/**
+ * For a view returned by {@link useTaskView}: how many changes this tab had seen when the database
+ * computed it (first-screen.ts saves only a view that reflects every change), or undefined for a
+ * view computed in memory while its query had not answered yet.
+ */
+export function viewChangeCount(view: readonly Task[]): number | undefined {
+  return seenAtByView.get(view);
 }
 
 /**
@@ -140,7 +156,7 @@ export function useTaskView(
     if (!db) return undefined;
     const subscription = db.tasks
       .find(viewQuery({ scope, status, sort, today }))
-      .$.subscribe((docs) => setResult({ key, sorted: plainDocuments<Task>(docs) }));
+      .$.subscribe((docs) => setResult({ key, sorted: plainDocuments<Task>(docs), seenAt: changeCount() }));
     return () => subscription.unsubscribe();
     // `key` stands for scope, status, sort and today.
   }, [db, key]);
@@ -157,10 +173,13 @@ export function useTaskView(
   }, [fallbackSource, key]);
   const view = arranged ?? fallback ?? [];
   const kind = scope.kind;
+  const seenAt = arranged && result ? result.seenAt : undefined;
   return useMemo(() => {
     const searching = search.trim() !== '';
     const found = searching ? view.filter((t) => matchesSearch(t, search)) : view;
     // Tasks whose start date is ahead: hidden from Today, Inbox and All tasks, "later" in a list.
-    return applyStartDates(found, { scope: { kind }, today, searching });
-  }, [view, search, kind, today]);
+    const shown = applyStartDates(found, { scope: { kind }, today, searching });
+    if (seenAt !== undefined && !searching) seenAtByView.set(shown, seenAt);
+    return shown;
+  }, [view, search, kind, today, seenAt]);
 }

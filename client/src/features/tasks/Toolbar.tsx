@@ -14,7 +14,8 @@ const SORT_OPTIONS: { value: SortKey; label: string }[] = [
 
 interface ToolbarProps {
   title: string;
-  count: number;
+  /** Open tasks in the view; null while not every task has been read (start-up). */
+  count: number | null;
   prefs: ViewPrefs;
   onPrefs: (patch: Partial<ViewPrefs>) => void;
 }
@@ -25,7 +26,9 @@ export function Toolbar({ title, count, prefs, onPrefs }: ToolbarProps) {
     <div className="toolbar">
       <div className="toolbar__title">
         <h1 id="view-title">{title}</h1>
-        <span className="muted">{count === 0 ? 'nothing open' : `${count} open`}</span>
+        <span className="muted" aria-busy={count === null}>
+          {count === null ? 'counting…' : count === 0 ? 'nothing open' : `${count} open`}
+        </span>
       </div>
       <div className="toolbar__controls">
         <div className="segmented" role="radiogroup" aria-label="Show">
