@@ -34,8 +34,8 @@ export interface TaskAppProps {
    * the counts say they are loading. Default true.
    */
   complete?: boolean;
-  /** Called when the page is idle after a complete view was shown, with its key, day and rows (to save its first screen). */
-  onViewShown?: (view: string, today: string, tasks: readonly Task[]) => void;
+  /** Called when the page is idle after a complete view was shown, with its key and rows (to save its first screen). */
+  onViewShown?: (view: string, tasks: readonly Task[]) => void;
 }
 
 const NO_TASKS: readonly Task[] = [];
@@ -123,15 +123,15 @@ export function TaskApp({
     [actions],
   );
   const commands = useTaskCommands(actions, tasks, visible, scope, today);
-  const shownView = complete ? viewKey({ scope, status: prefs.status, sort }) : null;
+  const shownView = complete ? viewKey({ scope, status: prefs.status, sort, today }) : null;
   useEffect(() => {
     if (!shownView || !onViewShown) return undefined;
     // Off the interaction's path: a localStorage write of a few ids once the page is idle.
     const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
     const cancel = window.cancelIdleCallback ?? window.clearTimeout;
-    const handle = idle(() => onViewShown(shownView, today, visible), { timeout: 2000 });
+    const handle = idle(() => onViewShown(shownView, visible), { timeout: 2000 });
     return () => cancel(handle);
-  }, [shownView, today, visible, onViewShown]);
+  }, [shownView, visible, onViewShown]);
 
   useEffect(() => {
     // Warm the editor's chunk once the list is up, so the first open is instant (and works offline).

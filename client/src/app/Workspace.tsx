@@ -5,7 +5,7 @@ import type { Session } from '@taskmaster/sync-client/session';
 import { updateStore } from '../pwa/update-store';
 import { closeUserDatabase, openUserDatabase, type OpenedDatabase } from './open-database';
 import { TaskApp } from './TaskApp';
-import { FIRST_SCREEN_ROWS, saveFirstScreen } from './first-screen';
+import { saveFirstScreen } from './first-screen';
 import { useCollections, viewChangeCount } from './use-collections';
 import { useSync } from './use-sync';
 
@@ -54,10 +54,9 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
   }, [data.ready]);
   const userId = user.id;
   const onViewShown = useCallback(
-    (view: string, today: string, tasks: readonly Task[]) => {
+    (view: string, tasks: readonly Task[]) => {
       const seenAt = viewChangeCount(tasks);
-      if (seenAt === undefined) return;
-      saveFirstScreen(userId, { view, today, ids: tasks.slice(0, FIRST_SCREEN_ROWS).map((t) => t.id) }, seenAt);
+      if (seenAt !== undefined) saveFirstScreen(userId, view, tasks, seenAt);
     },
     [userId],
   );

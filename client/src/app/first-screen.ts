@@ -29,8 +29,8 @@ const SCHEMAS = `${taskSchema.version}.${listSchema.version}`;
 
 interface Saved {
   schemas: string;
+  /** {@link viewKey}: the view and its day. */
   view: string;
-  today: string;
   ids: string[];
 }
 
@@ -64,21 +64,13 @@ export function watchChanges(db: TaskmasterDatabase, userId: string): () => void
 }
 
 /**
- * Saves the first rows of `view` as computed from data that reflected `seenAt` changes; does nothing
- * if a change arrived since (its own update of the view will save again).
+ * Saves the ids of the first {@link FIRST_SCREEN_ROWS} `rows` of `view`, as computed from data that
+ * reflected `seenAt` changes; does nothing if a change arrived since (its own update of the view
+ * will save again).
  */
-export function saveFirstScreen(
-  userId: string,
-  saved: { view: string; today: string; ids: readonly string[] },
-  seenAt: number,
-): void {
+export function saveFirstScreen(userId: string, view: string, rows: readonly { id: string }[], seenAt: number): void {
   if (seenAt !== changesSeen) return;
-  const value: Saved = {
-    schemas: SCHEMAS,
-    view: saved.view,
-    today: saved.today,
-    ids: saved.ids.slice(0, FIRST_SCREEN_ROWS),
-  };
+  const value: Saved = { schemas: SCHEMAS, view, ids: rows.slice(0, FIRST_SCREEN_ROWS).map((row) => row.id) };
   try {
     window.localStorage.setItem(storageKey(userId), JSON.stringify(value));
   } catch {
@@ -96,27 +88,26 @@ function readSaved(userId: string): Saved | null {
   try {
     const raw: unknown = JSON.parse(window.localStorage.getItem(storageKey(userId)) ?? 'null');
     if (typeof raw !== 'object' || raw === null) return null;
-    const { schemas, view, today, ids } = raw as Record<string, unknown>;
-    if (typeof schemas !== 'string' || typeof view !== 'string' || typeof today !== 'string') return null;
+    const { schemas, view, ids } = raw as Record<string, unknown>;
+    if (typeof schemas !== 'string' || typeof view !== 'string') return null;
     if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) return null;
-    return { schemas, view, today, ids: ids as string[] };
+    return { schemas, view, ids: ids as string[] };
   } catch {
     return null;
   }
 }
 
 /**
- * The saved first rows of `view` on `today`, read by id from the local database, in their saved
- * order; null when nothing usable is saved. Call it before anything can write to the database.
+ * The saved first rows of `view` ({@link viewKey}), read by id from the local database, in their
+ * saved order; null when nothing usable is saved. Call it before anything can write to the database.
  */
 export async function readFirstScreen(
   db: TaskmasterDatabase,
   userId: string,
   view: string,
-  today: string,
 ): Promise<RxDocument<Task>[] | null> {
   const saved = readSaved(userId);
-  if (!saved || saved.schemas !== SCHEMAS || saved.view !== view || saved.today !== today) return null;
+  if (!saved || saved.schemas !== SCHEMAS || saved.view !== view) return null;
   const found = await db.tasks.findByIds(saved.ids).exec();
   const docs: RxDocument<Task>[] = [];
   for (const id of saved.ids) {
@@ -128,7 +119,10 @@ export async function readFirstScreen(
   return docs;
 }
 
-/** The key of a view, as saved: its scope, status filter and sort (search is never saved). */
-export function viewKey(view: { scope: unknown; status: string; sort: string }): string {
-  return JSON.stringify([view.scope, view.status, view.sort]);
+/**
+ * The key of a view: its scope, status filter, sort and day (the views depend on the date). Search
+ * is not part of it: a searched view is never saved. `useTaskView` keys its query by it too.
+ */
+export function viewKey(view: { scope: unknown; status: string; sort: string; today: string }): string {
+  return JSON.stringify([view.scope, view.status, view.sort, view.today]);
 }

@@ -67,8 +67,7 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
       const firstDocs = await readFirstScreen(
         db,
         userId,
-        viewKey({ scope, status: prefs.status, sort: viewSort(scope, prefs) }),
-        localDay(),
+        viewKey({ scope, status: prefs.status, sort: viewSort(scope, prefs), today: localDay() }),
       ).catch(() => null);
       const firstScreen = firstDocs?.map((doc) => plainDocument<Task>(doc)) ?? null;
       // Run the list's first queries now: RxDB caches the query results, so the workspace's

@@ -10,7 +10,7 @@ import {
 } from 'rxdb/plugins/core';
 import type { TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { applyStartDates } from '../features/tasks/start-date';
-import { changeCount } from './first-screen';
+import { changeCount, viewKey } from './first-screen';
 import { arrangeView, matchesSearch, viewQuery, type TaskQuery } from '../features/tasks/task-query';
 
 export interface LocalData {
@@ -150,7 +150,7 @@ export function useTaskView(
   all: readonly Task[],
 ): readonly Task[] {
   const { scope, status, sort, today, search } = query;
-  const key = JSON.stringify([scope, status, sort, today]);
+  const key = viewKey({ scope, status, sort, today });
   const [result, setResult] = useState<ViewResult | null>(null);
   useEffect(() => {
     if (!db) return undefined;

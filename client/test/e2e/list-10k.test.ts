@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('e2e: a list of 10,000 tasks', () => {
     expect(await domNodeCount(page)).toBeLessThanOrEqual(MAX_DOM_NODES);
   });
 
-  it('reloads into the first screen it showed, read by id, before every task is read and counted', async () => {
+  it('reloads into the first screen it showed, before every task is read and counted', async () => {
     await scrollMain(page, 'top');
     await waitForOpenCount(page, TASKS);
     const before = (await renderedTitles(page)).slice(0, 10);

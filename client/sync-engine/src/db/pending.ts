@@ -105,7 +105,7 @@ export function clearPending(
  *
  * Watches the database's change bulks, not RxDB's `getLocal$`: that runs an async step for every
  * change event of every collection, and RxJS removes each finished step from an array of all the
- * pending ones, so a pulled batch of 1,000 documents cost about a million array moves (92 ms of
+ * pending ones, so a pulled batch of 1,000 documents cost about half a million array moves (92 ms of
  * the 10,000-document initial sync's client CPU, FINDINGS §10). Here a bulk is one check, and only
  * a bulk that changed this document reads it again.
  */
