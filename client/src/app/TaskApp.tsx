@@ -7,14 +7,15 @@ import { EmptyState } from '../features/tasks/EmptyState';
 import { QuickAdd } from '../features/tasks/QuickAdd';
 import { TaskList as TaskListView } from '../features/tasks/TaskList';
 import { Toolbar } from '../features/tasks/Toolbar';
-import { localDay, summarizeTasks, type Scope } from '../features/tasks/task-query';
+import { localDay, type Scope } from '../features/tasks/task-query';
 import { UndoToast } from '../features/undo/UndoToast';
 import { Header } from './Header';
 import { lazyComponent } from '../ui/lazy-component';
 import { useLatest } from '../ui/use-latest';
 import { viewKey } from './first-screen';
 import { useScope, useViewPrefs, viewSort } from './route';
-import { useTaskView } from './use-collections';
+import type { TaskStore } from './task-store';
+import { useTaskSummary, useTaskView, viewChangeCount } from './use-collections';
 import { useTaskCommands } from './use-task-commands';
 
 export interface TaskAppProps {
@@ -27,8 +28,13 @@ export interface TaskAppProps {
   onSignOut: () => void;
   /** The session's access token, for the account settings (change password, delete account). */
   getAccessToken?: () => Promise<string | null>;
-  /** The local database: the view's tasks come from its query. Without it (component tests), from `tasks`. */
+  /** The local database (export and import in the settings). */
   db?: TaskmasterDatabase | null;
+  /**
+   * The tasks in memory, kept current per change: the view, its counts and the sidebar are derived
+   * from it per change. Without it (component tests), from `tasks` on each change.
+   */
+  store?: TaskStore | null;
   /**
    * False while `tasks` is only the saved first screen of the view (first-screen.ts): the rows show,
    * the counts say they are loading. Default true.
@@ -37,8 +43,6 @@ export interface TaskAppProps {
   /** Called when the page is idle after a complete view was shown, with its key and rows (to save its first screen). */
   onViewShown?: (view: string, tasks: readonly Task[]) => void;
 }
-
-const NO_TASKS: readonly Task[] = [];
 
 // Not needed to show the list: each loads the first time it opens (and the editor when the page is idle).
 const TaskEditor = lazyComponent(() => import('../features/tasks/TaskEditor').then((m) => m.TaskEditor));
@@ -83,6 +87,7 @@ export function TaskApp({
   onSignOut,
   getAccessToken,
   db,
+  store,
   complete = true,
   onViewShown,
 }: TaskAppProps) {
@@ -105,16 +110,10 @@ export function TaskApp({
     [lists],
   );
   const sort = viewSort(scope, prefs);
-  const visible = useTaskView(db, { scope, status: prefs.status, sort, search: deferredSearch, today }, tasks);
-  // One pass over every task per change (the sidebar's counts and tags, the banner, reminders; the
-  // reminders' code loads only once some task has a reminder). Not the list: it runs in a background
-  // render right after the rows are on screen (at start-up and after each change), never before them.
-  // A first screen is not every task: no counts from it.
-  const summarized = useDeferredValue(complete ? tasks : NO_TASKS, NO_TASKS);
-  const { counts, tags, hasConflicts, hasReminders } = useMemo(
-    () => summarizeTasks(summarized, today),
-    [summarized, today],
-  );
+  const visible = useTaskView(store, { scope, status: prefs.status, sort, search: deferredSearch, today }, tasks);
+  // The sidebar's counts and tags, the banner, reminders (whose code loads only once some task has a
+  // reminder). A first screen is not every task: no counts from it.
+  const { counts, tags, hasConflicts, hasReminders } = useTaskSummary(store, tasks, today, complete);
   // Also re-rendered when only the sync state changed: nothing here may walk every task unmemoized.
   const openInView = useMemo(() => visible.filter((t) => t.status !== 'done').length, [visible]);
   const editing = useMemo(() => (editingId ? tasks.find((t) => t.id === editingId) : undefined), [tasks, editingId]);
@@ -124,6 +123,8 @@ export function TaskApp({
   );
   const commands = useTaskCommands(actions, tasks, visible, scope, today);
   const shownView = complete ? viewKey({ scope, status: prefs.status, sort, today }) : null;
+  // A change elsewhere (another view, a list) leaves the rows as they are but forgets the saved ones.
+  const seenAt = viewChangeCount(visible);
   useEffect(() => {
     if (!shownView || !onViewShown) return undefined;
     // Off the interaction's path: a localStorage write of a few ids once the page is idle.
@@ -131,7 +132,7 @@ export function TaskApp({
     const cancel = window.cancelIdleCallback ?? window.clearTimeout;
     const handle = idle(() => onViewShown(shownView, visible), { timeout: 2000 });
     return () => cancel(handle);
-  }, [shownView, visible, onViewShown]);
+  }, [shownView, visible, seenAt, onViewShown]);
 
   useEffect(() => {
     // Warm the editor's chunk once the list is up, so the first open is instant (and works offline).

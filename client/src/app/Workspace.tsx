@@ -99,11 +99,11 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
     if (ended) void signOut().catch(() => undefined);
   }, [ended, signOut]);
 
-  if (failure) {
+  if (failure || data.error) {
     return (
       <div className="splash" role="alert">
         <h1>Your tasks could not be opened</h1>
-        <p>{failure}</p>
+        <p>{failure ?? data.error}</p>
         <button type="button" className="button" onClick={() => window.location.reload()}>
           Try again
         </button>
@@ -115,6 +115,7 @@ export function Workspace({ user, session }: { user: AuthUser; session: Session 
   return (
     <TaskApp
       db={opened.db}
+      store={data.store}
       tasks={shownTasks}
       complete={data.ready}
       onViewShown={onViewShown}

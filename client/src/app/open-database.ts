@@ -5,7 +5,7 @@ import type { Task } from '@taskmaster/shared-schema';
 import { localDay } from '../features/tasks/task-query';
 import { readFirstScreen, viewKey, watchChanges } from './first-screen';
 import { parseScope, readViewPrefs, viewSort } from './route';
-import { ALL_TASKS_QUERY, plainDocument } from './use-collections';
+import { ALL_TASKS_QUERY, plainDocument } from './task-store';
 import type { WritePath } from './write-path';
 
 let devModeReady: Promise<void> | undefined;

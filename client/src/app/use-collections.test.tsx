@@ -56,9 +56,12 @@ describe('useTaskView', () => {
     ]);
     const all = renderHook(() => useCollections(database));
     await waitFor(() => expect(all.result.current.ready).toBe(true));
-    const { result, rerender } = renderHook(({ q }) => useTaskView(database, q, all.result.current.tasks), {
-      initialProps: { q: query({ scope: { kind: 'list', listId: 'work' } }) },
-    });
+    const { result, rerender } = renderHook(
+      ({ q }) => useTaskView(all.result.current.store, q, all.result.current.tasks),
+      {
+        initialProps: { q: query({ scope: { kind: 'list', listId: 'work' } }) },
+      },
+    );
     await waitFor(() => expect(result.current.map((t) => t.id)).toEqual(['w1', 'w2']));
 
     await act(async () => {

@@ -1,5 +1,12 @@
-import type { Task, TaskPriority } from '@taskmaster/shared-schema';
-import type { MangoQuery, MangoQuerySelector } from 'rxdb/plugins/core';
+import { taskSchema, type Task, type TaskPriority } from '@taskmaster/shared-schema';
+import {
+  getQueryMatcher,
+  type FilledMangoQuery,
+  type MangoQuery,
+  type MangoQuerySelector,
+  type RxDocumentData,
+  type RxJsonSchema,
+} from 'rxdb/plugins/core';
 import { isNotStarted } from './start-date';
 
 /** Which tasks the main pane shows: a smart view, a list (project) or a tag. */
@@ -101,14 +108,22 @@ const COMPARATORS: Record<SortKey, (a: Task, b: Task) => number> = {
   priority: (a, b) => byPriority(a, b) || byDue(a, b) || byManual(a, b),
 };
 
+/**
+ * The display order of a view sorted by `sort`: completed tasks below open ones, then the sort, ties
+ * broken by id, so it is a total order (a task has one place, found by binary search).
+ */
+export function displayOrder(sort: SortKey): (a: Task, b: Task) => number {
+  const compare = COMPARATORS[sort];
+  return (a, b) => Number(isDone(a)) - Number(isDone(b)) || compare(a, b);
+}
+
 /** Filters and sorts the local tasks for display; completed tasks always sink below open ones. */
 export function queryTasks(tasks: readonly Task[], query: TaskQuery): Task[] {
-  const compare = COMPARATORS[query.sort];
   return tasks
     .filter(
       (t) => inScope(t, query.scope, query.today) && matchesStatus(t, query.status) && matchesSearch(t, query.search),
     )
-    .sort((a, b) => Number(isDone(a)) - Number(isDone(b)) || compare(a, b));
+    .sort(displayOrder(query.sort));
 }
 
 export interface OpenCounts {
@@ -129,35 +144,79 @@ export interface TaskSummary {
 }
 
 /**
- * Everything the shell derives from all tasks, in one pass over them (at 10,000 tasks every pass
- * counts, and this one runs on every change). Counts are open tasks, like every count in the
- * sidebar; a tag whose tasks are all done stays listed (count 0) so its tasks remain reachable.
+ * Everything the shell derives from all tasks (counts are open tasks, like every count in the
+ * sidebar; a tag whose tasks are all done stays listed, count 0, so its tasks remain reachable),
+ * kept per change: {@link TaskTally.add} a task's previous version with -1 and its new one with +1.
+ * At 10,000 tasks a pass over all of them on every change costs about 10 ms; this costs a few
+ * operations per changed task.
  */
-export function summarizeTasks(tasks: readonly Task[], today: string): TaskSummary {
-  const counts: OpenCounts = { all: 0, today: 0, overdue: 0, inbox: 0, lists: {} };
-  const tagCounts = new Map<string, number>();
-  let hasConflicts = false;
-  let hasReminders = false;
-  for (const task of tasks) {
-    if (task.conflicts.length > 0) hasConflicts = true;
-    if (task.reminder) hasReminders = true;
+export class TaskTally {
+  #all = 0;
+  #today = 0;
+  #overdue = 0;
+  #inbox = 0;
+  readonly #lists = new Map<string, number>();
+  /** Per tag: open tasks, and all tasks (listed while any task has it). */
+  readonly #tags = new Map<string, { open: number; total: number }>();
+  #conflicts = 0;
+  #reminders = 0;
+  #summary: TaskSummary | null = null;
+
+  constructor(readonly today: string) {}
+
+  add(task: Task, sign: 1 | -1): void {
+    this.#summary = null;
+    if (task.conflicts.length > 0) this.#conflicts += sign;
+    if (task.reminder) this.#reminders += sign;
     const open = !isDone(task);
-    for (const tag of task.tags) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + (open ? 1 : 0));
-    if (!open) continue;
-    // A task whose start date is ahead counts in its list only, like the views show it (start-date.ts).
-    const later = isNotStarted(task, today);
-    if (!later) counts.all += 1;
-    if (!later && task.dueDate !== '' && task.dueDate <= today) {
-      counts.today += 1;
-      if (task.dueDate < today) counts.overdue += 1;
+    for (const tag of task.tags) {
+      const entry = this.#tags.get(tag) ?? { open: 0, total: 0 };
+      entry.total += sign;
+      if (open) entry.open += sign;
+      if (entry.total === 0) this.#tags.delete(tag);
+      else this.#tags.set(tag, entry);
     }
-    if (task.listId === '') counts.inbox += later ? 0 : 1;
-    else counts.lists[task.listId] = (counts.lists[task.listId] ?? 0) + 1;
+    if (!open) return;
+    // A task whose start date is ahead counts in its list only, like the views show it (start-date.ts).
+    const later = isNotStarted(task, this.today);
+    if (!later) this.#all += sign;
+    if (!later && task.dueDate !== '' && task.dueDate <= this.today) {
+      this.#today += sign;
+      if (task.dueDate < this.today) this.#overdue += sign;
+    }
+    if (task.listId === '') this.#inbox += later ? 0 : sign;
+    else {
+      const count = (this.#lists.get(task.listId) ?? 0) + sign;
+      if (count === 0) this.#lists.delete(task.listId);
+      else this.#lists.set(task.listId, count);
+    }
   }
-  const tags = [...tagCounts]
-    .map(([tag, count]) => ({ tag, count }))
-    .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
-  return { counts, tags, hasConflicts, hasReminders };
+
+  /** The summary; the same object until the next {@link add}. */
+  summary(): TaskSummary {
+    this.#summary ??= {
+      counts: {
+        all: this.#all,
+        today: this.#today,
+        overdue: this.#overdue,
+        inbox: this.#inbox,
+        lists: Object.fromEntries(this.#lists),
+      },
+      tags: [...this.#tags]
+        .map(([tag, { open }]) => ({ tag, count: open }))
+        .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)),
+      hasConflicts: this.#conflicts > 0,
+      hasReminders: this.#reminders > 0,
+    };
+    return this.#summary;
+  }
+}
+
+/** {@link TaskTally}'s summary of `tasks`, in one pass. */
+export function summarizeTasks(tasks: readonly Task[], today: string): TaskSummary {
+  const tally = new TaskTally(today);
+  for (const task of tasks) tally.add(task, 1);
+  return tally.summary();
 }
 
 type Selector = MangoQuerySelector<Task>;
@@ -199,12 +258,11 @@ const MANUAL_SORT = [{ order: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] as c
 const BY_DUE_SORT = [{ dueDate: 'asc' }, ...MANUAL_SORT] as const;
 
 /**
- * The RxDB query of a view: it selects the scope and status and sorts by the stored keys, so the
- * database keeps the result up to date per change (event-reduce) instead of the UI filtering and
- * sorting every task on every change. What a stored key cannot express (completed tasks below open
- * ones, undated tasks last, the priority rank, which is not the alphabetical order of its names) is
- * a linear, stable pass over the sorted result: {@link arrangeView}. Search stays a filter over the
- * view ({@link matchesSearch}).
+ * The RxDB query of a view: its selector is the scope and status, its sort the stored keys. The
+ * views run it in memory, kept current per change (the app's task store: {@link viewMatcher}, then
+ * {@link displayOrder}, which adds what a stored key cannot express: completed tasks below open
+ * ones, undated tasks last, the priority rank, which is not the alphabetical order of its names).
+ * Search stays a filter over the view ({@link matchesSearch}).
  */
 export function viewQuery(query: Pick<TaskQuery, 'scope' | 'status' | 'sort' | 'today'>): MangoQuery<Task> {
   const parts = [scopeSelector(query.scope, query.today), STATUS_SELECTOR[query.status]].filter(
@@ -215,53 +273,13 @@ export function viewQuery(query: Pick<TaskQuery, 'scope' | 'status' | 'sort' | '
   return { selector, sort: sort.map((part) => ({ ...part })) as MangoQuery<Task>['sort'] };
 }
 
-/** Stable split of `items` into `count` buckets by `bucketOf`. */
-function stableBuckets<T>(items: readonly T[], count: number, bucketOf: (item: T) => number): T[][] {
-  const buckets: T[][] = Array.from({ length: count }, () => []);
-  for (const item of items) buckets[bucketOf(item)]!.push(item);
-  return buckets;
-}
-
-/** Within runs of equal due date (already sorted by due date), orders by priority rank, stably. */
-function rankWithinDueRuns(items: readonly Task[]): Task[] {
-  const out: Task[] = [];
-  for (let start = 0; start < items.length;) {
-    let end = start + 1;
-    while (end < items.length && items[end]!.dueDate === items[start]!.dueDate) end += 1;
-    const run = items.slice(start, end);
-    for (const task of run.length === 1 ? run : stableBuckets(run, 5, (t) => PRIORITY_RANK[t.priority]).flat()) {
-      out.push(task);
-    }
-    start = end;
-  }
-  return out;
-}
-
-function isPartitioned<T>(items: readonly T[], bucketOf: (item: T) => number): boolean {
-  let previous = 0;
-  for (const item of items) {
-    const bucket = bucketOf(item);
-    if (bucket < previous) return false;
-    previous = bucket;
-  }
-  return true;
-}
+const schema = taskSchema as unknown as RxJsonSchema<RxDocumentData<Task>>;
 
 /**
- * Turns the result of {@link viewQuery} (sorted by due date or manual order) into the display order
- * of {@link queryTasks}, in linear time: buckets preserve the database's order within each bucket.
+ * Whether a task is in a view: RxDB's matcher for {@link viewQuery}'s selector (in the browser build,
+ * the engine's compiled selector), so a view in memory selects exactly what the database would.
  */
-export function arrangeView(sorted: readonly Task[], sort: SortKey): readonly Task[] {
-  const done = (t: Task) => (isDone(t) ? 1 : 0);
-  // The common case after one change: the manual order already has every open task first.
-  if (sort === 'manual' && isPartitioned(sorted, done)) return sorted;
-  const undated = (t: Task) => (t.dueDate === '' ? 1 : 0);
-  switch (sort) {
-    case 'manual':
-      return stableBuckets(sorted, 2, done).flat();
-    case 'due':
-      return stableBuckets(sorted, 4, (t) => done(t) * 2 + undated(t)).flatMap(rankWithinDueRuns);
-    case 'priority':
-      return stableBuckets(sorted, 20, (t) => done(t) * 10 + PRIORITY_RANK[t.priority] * 2 + undated(t)).flat();
-  }
+export function viewMatcher(query: Pick<TaskQuery, 'scope' | 'status' | 'sort' | 'today'>): (task: Task) => boolean {
+  const filled = { ...viewQuery(query), skip: 0 } as FilledMangoQuery<Task>;
+  return getQueryMatcher(schema, filled) as unknown as (task: Task) => boolean;
 }

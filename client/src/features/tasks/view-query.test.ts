@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMangoSelector, createTaskmasterDatabase, type TaskmasterDatabase } from '@taskmaster/sync-client/db';
 import { getQueryMatcher, type FilledMangoQuery, type RxJsonSchema } from 'rxdb/plugins/core';
 import { makeTask } from '../../../test/support/test-fixtures';
-import { arrangeView, queryTasks, viewQuery, type Scope, type SortKey, type StatusFilter } from './task-query';
+import {
+  displayOrder,
+  queryTasks,
+  viewMatcher,
+  viewQuery,
+  type Scope,
+  type SortKey,
+  type StatusFilter,
+} from './task-query';
+import { ViewIndex } from './view-index';
 
 const TODAY = '2025-03-10';
 const DAYS = ['', '', '2025-03-01', '2025-03-09', TODAY, TODAY, '2025-03-11', '2025-04-01'];
@@ -41,7 +50,7 @@ const SCOPES: Scope[] = [
 const STATUSES: StatusFilter[] = ['all', 'active', 'completed'];
 const SORTS: SortKey[] = ['manual', 'due', 'priority'];
 
-describe('the view query (RxDB selects and sorts, arrangeView finishes in one pass)', () => {
+describe('the view query (the database and the in-memory views select alike; displayOrder orders like queryTasks)', () => {
   let db: TaskmasterDatabase;
   const tasks = randomTasks(20261201, 300);
 
@@ -56,14 +65,14 @@ describe('the view query (RxDB selects and sorts, arrangeView finishes in one pa
   for (const scope of SCOPES)
     for (const status of STATUSES)
       for (const sort of SORTS)
-        it(`matches queryTasks for ${scope.kind}, ${status}, ${sort} (seed 20261201)`, async () => {
-          const docs = await db.tasks.find(viewQuery({ scope, status, sort, today: TODAY })).exec();
-          const fromDb = arrangeView(
-            docs.map((doc) => doc.toJSON() as Task),
-            sort,
-          ).map((t) => t.id);
-          const expected = queryTasks(tasks, { scope, status, sort, today: TODAY, search: '' }).map((t) => t.id);
-          expect(fromDb).toEqual(expected);
+        it(`matches queryTasks and the database for ${scope.kind}, ${status}, ${sort} (seed 20261201)`, async () => {
+          const view = { scope, status, sort, today: TODAY };
+          const inMemory = new ViewIndex(viewMatcher(view), displayOrder(sort), tasks).rows.map((t) => t.id);
+          const expected = queryTasks(tasks, { ...view, search: '' }).map((t) => t.id);
+          expect(inMemory).toEqual(expected);
+          // The database's own answer to the query: the same tasks (its order is the stored keys only).
+          const docs = await db.tasks.find(viewQuery(view)).exec();
+          expect(docs.map((doc) => doc.id).sort()).toEqual([...expected].sort());
         });
 
   it('selects the same tasks with the browser build’s matcher as with RxDB’s mingo, for every view', () => {
