@@ -66,6 +66,24 @@ describe.skipIf(!hasChromium)('e2e: a list of 10,000 tasks', () => {
     await expect.poll(() => taskItem(page, 'Task 0 with a realistic title').getByText('In progress').count()).toBe(1);
   });
 
+  it('places each row at its own measured height: rows neither overlap nor leave gaps', async () => {
+    // The largest overlap or gap between consecutive rendered rows, in px (virtua measures each row).
+    const worstGap = () =>
+      page.evaluate(() => {
+        const rows = Array.from(document.querySelectorAll<HTMLElement>('.tasks--virtual > li[data-index]'))
+          .map((li) => ({ index: Number(li.dataset.index), rect: li.getBoundingClientRect() }))
+          .sort((a, b) => a.index - b.index);
+        let worst = 0;
+        for (let i = 1; i < rows.length; i += 1) {
+          const [previous, row] = [rows[i - 1]!, rows[i]!];
+          if (row.index !== previous.index + 1) continue;
+          worst = Math.max(worst, Math.abs(row.rect.top - previous.rect.bottom));
+        }
+        return rows.length > 5 ? worst : Number.NaN;
+      });
+    await expect.poll(worstGap).toBeLessThan(1);
+  });
+
   it('scrolls through all of them with a bounded DOM: the middle and the last task are reachable', async () => {
     await scrollMain(page, 'middle');
     await expect
