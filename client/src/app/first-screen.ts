@@ -53,10 +53,15 @@ function forget(userId: string): void {
   }
 }
 
+/** Whether a change bulk changed tasks or lists (not local documents): what a view can reflect. */
+export function isTaskOrListChange(bulk: { isLocal: boolean; collectionName?: string | undefined }): boolean {
+  return !bulk.isLocal && (bulk.collectionName === 'tasks' || bulk.collectionName === 'lists');
+}
+
 /** Forgets the saved first screen on every change to tasks or lists; returns the unsubscribe. */
 export function watchChanges(db: TaskmasterDatabase, userId: string): () => void {
   const subscription = db.eventBulks$.subscribe((bulk) => {
-    if (bulk.isLocal || (bulk.collectionName !== 'tasks' && bulk.collectionName !== 'lists')) return;
+    if (!isTaskOrListChange(bulk)) return;
     changesSeen += 1;
     forget(userId);
   });
@@ -121,7 +126,7 @@ export async function readFirstScreen(
 
 /**
  * The key of a view: its scope, status filter, sort and day (the views depend on the date). Search
- * is not part of it: a searched view is never saved. `useTaskView` keys its query by it too.
+ * is not part of it: a searched view is never saved. `useTaskView` keys its live view by it too.
  */
 export function viewKey(view: { scope: unknown; status: string; sort: string; today: string }): string {
   return JSON.stringify([view.scope, view.status, view.sort, view.today]);

@@ -70,9 +70,9 @@ export function openUserDatabase(userId: string): Promise<OpenedDatabase> {
         viewKey({ scope, status: prefs.status, sort: viewSort(scope, prefs), today: localDay() }),
       ).catch(() => null);
       const firstScreen = firstDocs?.map((doc) => plainDocument<Task>(doc)) ?? null;
-      // Run the list's first queries now: RxDB caches the query results, so the workspace's
-      // subscriptions emit at once instead of waiting on IndexedDB again. With a first screen to
-      // show, the 10,000-task read starts only with the workspace's subscription, after it is shown:
+      // Run the list's first queries now: RxDB caches the query results, so the workspace's task
+      // store and lists subscription get them at once instead of waiting on IndexedDB again. With a
+      // first screen to show, the 10,000-task read starts only with the task store, after it is shown:
       // its result takes the main thread for a few hundred ms, which would delay that first paint.
       const lists = db.lists.find().exec();
       if (firstScreen) await lists;

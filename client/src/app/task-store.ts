@@ -10,7 +10,7 @@ import {
   type TaskSummary,
 } from '../features/tasks/task-query';
 import { ViewIndex, type TaskChange } from '../features/tasks/view-index';
-import { changeCount } from './first-screen';
+import { changeCount, isTaskOrListChange } from './first-screen';
 
 const plainByRevision = new WeakMap<object, object>();
 const TASK_KEYS = Object.keys(taskSchema.properties);
@@ -79,7 +79,7 @@ export class TaskStore {
     let early: RxChangeEventBulk<unknown>[] | null = [];
     let store: TaskStore | null = null;
     const subscription = db.eventBulks$.subscribe((bulk) => {
-      if (bulk.isLocal || (bulk.collectionName !== 'tasks' && bulk.collectionName !== 'lists')) return;
+      if (!isTaskOrListChange(bulk)) return;
       if (early) early.push(bulk);
       else store!.#receive(bulk);
     });
